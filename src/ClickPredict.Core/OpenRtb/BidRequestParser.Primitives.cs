@@ -108,7 +108,17 @@ public static partial class BidRequestParser
 
         // CopyString unescapes; the unescaped form is never longer than the raw one.
         var target = req.ReserveText((int)length, out var slice);
-        var written = r.CopyString(target);
+        int written;
+        try
+        {
+            written = r.CopyString(target);
+        }
+        catch (InvalidOperationException)
+        {
+            // The reader checks a string's UTF-8 only when it is decoded, here.
+            return BidRequestException.Throw<Utf8Slice>(BidRequestError.Malformed, path, "the string is not valid UTF-8");
+        }
+
         return req.TrimLastText(slice, written);
     }
 
