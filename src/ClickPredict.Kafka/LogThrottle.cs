@@ -1,0 +1,14 @@
+namespace ClickPredict.Kafka;
+
+/// <summary>Lets one log line through per interval, so a Kafka outage does not flood the log.</summary>
+internal sealed class LogThrottle(long intervalMs = 10_000)
+{
+    private long _nextAt = long.MinValue;
+
+    public bool ShouldLog()
+    {
+        var now = Environment.TickCount64;
+        var next = Interlocked.Read(ref _nextAt);
+        return now >= next && Interlocked.CompareExchange(ref _nextAt, now + intervalMs, next) == next;
+    }
+}
