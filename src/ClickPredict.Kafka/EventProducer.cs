@@ -152,13 +152,23 @@ public sealed class EventProducer : IDisposable
             return;
         }
 
-        var remaining = _producer.Flush(TimeSpan.FromMilliseconds(_flushTimeoutMs));
-        if (remaining > 0)
+        try
         {
-            Log.FlushIncomplete(_logger, remaining, _flushTimeoutMs);
+            var remaining = _producer.Flush(TimeSpan.FromMilliseconds(_flushTimeoutMs));
+            if (remaining > 0)
+            {
+                Log.FlushIncomplete(_logger, remaining, _flushTimeoutMs);
+            }
         }
-
-        _producer.Dispose();
+        catch (KafkaException e)
+        {
+            // A producer in a fatal state cannot flush; what it held is lost, and said so.
+            Log.ClientError(_logger, e.Error.Code, e.Error.Reason);
+        }
+        finally
+        {
+            _producer.Dispose();
+        }
     }
 
     private bool Drop(string topic, ErrorCode reason)
@@ -205,13 +215,5 @@ public sealed class EventProducer : IDisposable
         }
     }
 
-    // librdkafka's syslog levels, mapped by Confluent onto Microsoft.Extensions.Logging's LogLevel values.
-    private void OnLog(IProducer<string, byte[]> producer, LogMessage message)
-    {
-        var level = (LogLevel)message.LevelAs(LogLevelType.MicrosoftExtensionsLogging);
-        if (_logger.IsEnabled(level))
-        {
-            Log.Librdkafka(_logger, level, message.Facility, message.Name, message.Message);
-        }
-    }
+    private void OnLog(IProducer<string, byte[]> producer, LogMessage message) => KafkaClientFactory.LogLibrdkafka(_logger, message);
 }

@@ -19,10 +19,14 @@ namespace ClickPredict.Kafka;
 /// </remarks>
 public sealed class KafkaClientFactory
 {
-    private static readonly TimeSpan s_adminTimeout = TimeSpan.FromSeconds(10);
+    /// <summary><c>session.timeout.ms</c> of consumers on the embedded broker.</summary>
+    public const int EmbeddedSessionTimeoutMs = 6_000;
+
+    private static readonly TimeSpan s_defaultAdminTimeout = TimeSpan.FromSeconds(10);
 
     private readonly ILogger _logger;
     private readonly EmbeddedKafkaCluster? _localCluster;
+    private readonly LogThrottle _adminErrors = new();
 
     /// <summary>Creates the factory.</summary>
     /// <param name="options">Validated Kafka options.</param>
@@ -58,6 +62,9 @@ public sealed class KafkaClientFactory
     /// <summary>The embedded broker in use, or null for a real cluster.</summary>
     public EmbeddedKafkaBroker? EmbeddedBroker { get; }
 
+    /// <summary>How long <see cref="EnsureTopicsAsync"/> waits for each admin request (10 s; tests shorten it).</summary>
+    internal TimeSpan AdminTimeout { get; set; } = s_defaultAdminTimeout;
+
     /// <summary>
     /// Producer config for <see cref="EventProducer"/>-style logging: bounded queue
     /// (<c>Kafka:Producer:*</c>), delivery reports carrying only the status, and the murmur2
@@ -89,7 +96,8 @@ public sealed class KafkaClientFactory
     /// checkpoint, or produced downstream); the background commit then covers exactly that, and
     /// <c>Close()</c> commits the last stored offsets. After a crash, consumption restarts after
     /// the last stored-and-committed offset, so nothing durable is processed twice beyond what the
-    /// checkpoint itself covers, and nothing is skipped.
+    /// checkpoint itself covers, and nothing is skipped. On the embedded broker,
+    /// <c>session.timeout.ms</c> is <see cref="EmbeddedSessionTimeoutMs"/> (see the code comment).
     /// </summary>
     /// <param name="groupId">The consumer group (joiners share one; each learner its own).</param>
     /// <param name="autoOffsetReset">Where a group without committed offsets starts. Default: earliest.</param>
@@ -107,6 +115,15 @@ public sealed class KafkaClientFactory
             AutoOffsetReset = autoOffsetReset,
             EnablePartitionEof = false,
         };
+        if (Options.UsesEmbeddedBroker || _localCluster is not null)
+        {
+            // The mock broker holds a rebalance for the session timeout less 1 s after a member leaves
+            // (a real broker does not wait for members that left); keep it short so a restarted consumer
+            // gets its partitions back within seconds. Real clusters keep librdkafka's 45 s.
+            config.SessionTimeoutMs = EmbeddedSessionTimeoutMs;
+            config.HeartbeatIntervalMs = EmbeddedSessionTimeoutMs / 4;
+        }
+
         return ApplyClientProperties(config);
     }
 
@@ -146,8 +163,11 @@ public sealed class KafkaClientFactory
             }
         }
 
-        using var admin = new AdminClientBuilder(CreateAdminClientConfig()).Build();
-        var existing = await Task.Run(() => admin.GetMetadata(s_adminTimeout), cancellationToken).ConfigureAwait(false);
+        using var admin = new AdminClientBuilder(CreateAdminClientConfig())
+            .SetLogHandler((_, message) => LogLibrdkafka(_logger, message))
+            .SetErrorHandler((_, error) => _adminErrors.LogIfDue(_logger, error))
+            .Build();
+        var existing = await Task.Run(() => admin.GetMetadata(AdminTimeout), cancellationToken).ConfigureAwait(false);
         var partitionCounts = existing.Topics
             .Where(t => t.Error.Code == ErrorCode.NoError)
             .ToDictionary(t => t.Topic, t => t.Partitions.Count, StringComparer.Ordinal);
@@ -158,7 +178,7 @@ public sealed class KafkaClientFactory
             foreach (var topic in missing)
             {
                 // Asking for a named topic's metadata makes the mock broker create it.
-                var metadata = await Task.Run(() => admin.GetMetadata(topic, s_adminTimeout), cancellationToken).ConfigureAwait(false);
+                var metadata = await Task.Run(() => admin.GetMetadata(topic, AdminTimeout), cancellationToken).ConfigureAwait(false);
                 var made = metadata.Topics.FirstOrDefault(t => t.Topic == topic && t.Error.Code == ErrorCode.NoError);
                 if (made is null)
                 {
@@ -180,7 +200,7 @@ public sealed class KafkaClientFactory
             });
             try
             {
-                await admin.CreateTopicsAsync(specifications, new CreateTopicsOptions { RequestTimeout = s_adminTimeout }).ConfigureAwait(false);
+                await admin.CreateTopicsAsync(specifications, new CreateTopicsOptions { RequestTimeout = AdminTimeout }).ConfigureAwait(false);
             }
             catch (CreateTopicsException e)
             {
@@ -209,6 +229,17 @@ public sealed class KafkaClientFactory
         }
 
         return created;
+    }
+
+    /// <summary>Routes a librdkafka log line to <paramref name="logger"/> (instead of librdkafka's default, stderr).</summary>
+    internal static void LogLibrdkafka(ILogger logger, LogMessage message)
+    {
+        // Confluent maps librdkafka's syslog levels onto Microsoft.Extensions.Logging's LogLevel values.
+        var level = (LogLevel)message.LevelAs(LogLevelType.MicrosoftExtensionsLogging);
+        if (logger.IsEnabled(level))
+        {
+            Log.Librdkafka(logger, level, message.Facility, message.Name, message.Message);
+        }
     }
 
     private T ApplyClientProperties<T>(T config)

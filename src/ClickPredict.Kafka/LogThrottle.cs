@@ -11,4 +11,13 @@ internal sealed class LogThrottle(long intervalMs = 10_000)
         var next = Interlocked.Read(ref _nextAt);
         return now >= next && Interlocked.CompareExchange(ref _nextAt, now + intervalMs, next) == next;
     }
+
+    /// <summary>Logs a client error: a fatal one always, others once per interval.</summary>
+    public void LogIfDue(Microsoft.Extensions.Logging.ILogger logger, Confluent.Kafka.Error error)
+    {
+        if (error.IsFatal || ShouldLog())
+        {
+            Log.ClientError(logger, error.Code, error.Reason);
+        }
+    }
 }

@@ -130,6 +130,11 @@ internal sealed record BrokerAdvertisement(
             reason = $"process {Pid} is not running";
             return false;
         }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            reason = $"process {Pid} cannot be inspected: {e.Message}";
+            return false;
+        }
     }
 
     private static bool Accepts(string host, int port)

@@ -33,9 +33,13 @@ public sealed unsafe class EmbeddedKafkaCluster : IDisposable
     /// <summary>Clusters alive in this process, by bootstrap servers.</summary>
     private static readonly ConcurrentDictionary<string, EmbeddedKafkaCluster> s_running = new(StringComparer.Ordinal);
 
+    /// <summary>Quiet time kept between two control operations; see <see cref="PaceControlOperation"/>.</summary>
+    private static readonly long s_controlGap = System.Diagnostics.Stopwatch.Frequency / 500; // 2 ms
+
     private readonly Lock _gate = new();
     private nint _handle;
     private nint _cluster;
+    private long _lastControlAt;
 
     private EmbeddedKafkaCluster(nint handle, nint cluster, int brokerCount, int defaultPartitions, string bootstrapServers)
     {
@@ -139,9 +143,11 @@ public sealed unsafe class EmbeddedKafkaCluster : IDisposable
         lock (_gate)
         {
             var cluster = Live();
+            PaceControlOperation();
             fixed (byte* t = topic)
             {
                 var error = (ErrorCode)Librdkafka.Api.MockTopicCreate(cluster, t, count, ReplicationFactor);
+                _lastControlAt = System.Diagnostics.Stopwatch.GetTimestamp();
                 return error switch
                 {
                     ErrorCode.NoError => true,
@@ -238,13 +244,31 @@ public sealed unsafe class EmbeddedKafkaCluster : IDisposable
         lock (_gate)
         {
             var cluster = Live();
+            PaceControlOperation();
             var error = (ErrorCode)(down
                 ? Librdkafka.Api.MockBrokerSetDown(cluster, brokerId)
                 : Librdkafka.Api.MockBrokerSetUp(cluster, brokerId));
+            _lastControlAt = System.Diagnostics.Stopwatch.GetTimestamp();
             if (error != ErrorCode.NoError)
             {
                 throw new KafkaException(error);
             }
+        }
+    }
+
+    /// <summary>
+    /// Topic creation and broker up/down are requests to the mock cluster's thread, which wakes on a
+    /// pipe byte. In librdkafka 2.16 that thread serves its request queue and only then drains the
+    /// pipe, so a request sent right after the previous reply can have its wake-up byte drained
+    /// unseen and wait out the thread's 1 s poll timeout. Leaving the thread a moment to finish its
+    /// loop after a reply avoids that stall. Called under <see cref="_gate"/>.
+    /// </summary>
+    private void PaceControlOperation()
+    {
+        var wait = _lastControlAt + s_controlGap - System.Diagnostics.Stopwatch.GetTimestamp();
+        if (_lastControlAt != 0 && wait > 0)
+        {
+            Thread.Sleep(TimeSpan.FromTicks(Math.Max(1, wait * TimeSpan.TicksPerSecond / System.Diagnostics.Stopwatch.Frequency)));
         }
     }
 
