@@ -142,6 +142,19 @@ public class EmbeddedKafkaBrokerTests
         Assert.True(File.Exists(directory.Advertisement));
     }
 
+    [Fact]
+    public void Acquire_StartsAPrivateBroker_WhenTheDiscoveryDirectoryCannotBeCreated()
+    {
+        using var directory = TestKafka.DiscoveryDirectory();
+        var blocker = Path.Combine(directory.Path, "a-file");
+        File.WriteAllText(blocker, "not a directory");
+
+        using var broker = EmbeddedKafkaBroker.Acquire(Options(directory, o => o.Embedded.DiscoveryDirectory = Path.Combine(blocker, "sub")));
+
+        Assert.True(broker.IsOwner);
+        Assert.Null(broker.AdvertisementPath);
+    }
+
     internal static KafkaOptions Options(TempDirectory directory, Action<KafkaOptions>? configure = null)
     {
         var options = new KafkaOptions();

@@ -80,8 +80,18 @@ public sealed class EmbeddedKafkaBroker : IDisposable
         }
 
         var directory = string.IsNullOrWhiteSpace(embedded.DiscoveryDirectory) ? DefaultDiscoveryDirectory : embedded.DiscoveryDirectory;
-        Directory.CreateDirectory(directory);
         var path = Path.Combine(directory, BrokerAdvertisement.FileName);
+        try
+        {
+            Directory.CreateDirectory(directory);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Without a usable discovery directory the process still gets a broker, just not a shared one.
+            Log.AdvertisementFailed(logger, path, e);
+            return StartOwn(options, advertisementPath: null, logger);
+        }
+
         using var discoveryLock = DiscoveryLock(directory, logger);
 
         var advertised = BrokerAdvertisement.TryRead(path, out var problem);
