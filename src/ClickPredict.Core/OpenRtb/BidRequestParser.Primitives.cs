@@ -108,8 +108,40 @@ public static partial class BidRequestParser
 
         // CopyString unescapes; the unescaped form is never longer than the raw one.
         var target = req.ReserveText((int)length, out var slice);
-        var written = r.CopyString(target);
+        int written;
+        try
+        {
+            written = r.CopyString(target);
+        }
+        catch (InvalidOperationException)
+        {
+            // The reader checks a string's UTF-8 only when it is decoded, here.
+            return BidRequestException.Throw<Utf8Slice>(BidRequestError.Malformed, path, "the string is not valid UTF-8");
+        }
+
         return req.TrimLastText(slice, written);
+    }
+
+    /// <summary>Reads an object of which one string property matters (<c>publisher.id</c>, <c>user.ext.consent</c>).</summary>
+    private static Utf8Slice StringIn(ref Utf8JsonReader r, BidRequest req, BidRequestLimits limits, string objectPath, ReadOnlySpan<byte> key, string path)
+    {
+        var value = Utf8Slice.None;
+        if (StartObject(ref r, objectPath))
+        {
+            while (NextProperty(ref r))
+            {
+                if (r.ValueTextEquals(key))
+                {
+                    value = String(ref r, req, limits, path);
+                }
+                else
+                {
+                    SkipValue(ref r);
+                }
+            }
+        }
+
+        return value;
     }
 
     private static int? Int(ref Utf8JsonReader r, string path)

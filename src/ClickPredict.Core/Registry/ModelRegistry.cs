@@ -1,0 +1,204 @@
+using System.Globalization;
+using System.Text.Json;
+using ClickPredict.Core.Model;
+
+namespace ClickPredict.Core.Registry;
+
+/// <summary>
+/// A directory of published models: one file per version plus <c>index.json</c>, which lists the
+/// retained versions with their lineage and names the champion that bidders serve. Every change is
+/// atomic (write a temporary file, flush it to disk, rename over the old one) and serialised across
+/// processes by an exclusive lock file, so a bidder never reads a half-written model or index.
+/// </summary>
+public sealed class ModelRegistry
+{
+    public const string IndexFileName = "index.json";
+    private const string LockFileName = "index.lock";
+
+    public ModelRegistry(string directory, int retain = 20)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(directory);
+        ArgumentOutOfRangeException.ThrowIfLessThan(retain, 1);
+        Directory = Path.GetFullPath(directory);
+        Retain = retain;
+    }
+
+    public string Directory { get; }
+
+    /// <summary>How many versions to keep (the champion is always kept).</summary>
+    public int Retain { get; }
+
+    public string IndexPath => Path.Combine(Directory, IndexFileName);
+
+    /// <summary>The index; an empty one when nothing has been published yet.</summary>
+    public RegistryIndex ReadIndex()
+    {
+        var path = IndexPath;
+        if (!File.Exists(path))
+        {
+            return new RegistryIndex();
+        }
+
+        try
+        {
+            var bytes = File.ReadAllBytes(path);
+            return JsonSerializer.Deserialize(bytes, RegistryJsonContext.Default.RegistryIndex)
+                ?? throw new RegistryException($"registry '{Directory}': {IndexFileName} is null");
+        }
+        catch (JsonException e)
+        {
+            throw new RegistryException($"registry '{Directory}': {IndexFileName} is not a valid index: {e.Message}", e);
+        }
+        catch (IOException e)
+        {
+            throw new RegistryException($"registry '{Directory}': cannot read {IndexFileName}: {e.Message}", e);
+        }
+    }
+
+    /// <summary>The full path of an entry's model file.</summary>
+    public string PathOf(RegistryEntry entry)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        return Path.Combine(Directory, entry.File);
+    }
+
+    /// <summary>Loads the champion, or returns null when none is published. Throws when its file is refused.</summary>
+    public LogisticModel? LoadChampion(out RegistryEntry? entry)
+    {
+        entry = ReadIndex().ChampionEntry;
+        return entry is null ? null : ModelFile.Load(PathOf(entry));
+    }
+
+    /// <summary>
+    /// Publishes <paramref name="model"/> as the next version of its model id and, when
+    /// <paramref name="makeChampion"/>, points the champion at it. Its parent defaults to the current
+    /// champion. Returns the new entry.
+    /// </summary>
+    public RegistryEntry Publish(LogisticModel model, string? reason, bool makeChampion = true, TimeProvider? time = null)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        time ??= TimeProvider.System;
+        System.IO.Directory.CreateDirectory(Directory);
+        using var gate = Lock();
+        var index = ReadIndex();
+        var version = 1;
+        foreach (var e in index.Versions)
+        {
+            if (string.Equals(e.ModelId, model.Info.ModelId, StringComparison.Ordinal))
+            {
+                version = Math.Max(version, e.Version + 1);
+            }
+        }
+
+        var info = model.Info with
+        {
+            Version = version,
+            Parent = model.Info.Parent ?? index.Champion,
+        };
+        var stamped = model.WithInfo(info);
+        var file = string.Create(CultureInfo.InvariantCulture, $"{info.ModelId}-v{version:D6}.cpm");
+        var bytes = ModelFile.Serialize(stamped);
+        WriteAtomically(Path.Combine(Directory, file), bytes);
+
+        var entry = new RegistryEntry
+        {
+            Label = info.Label,
+            ModelId = info.ModelId,
+            Version = version,
+            File = file,
+            Parent = info.Parent,
+            CreatedUtc = info.CreatedUtc,
+            PublishedUtc = time.GetUtcNow(),
+            Algorithm = info.Algorithm,
+            SpecName = stamped.Spec.Name,
+            SpecFingerprint = stamped.Spec.FingerprintHex,
+            FileBytes = bytes.Length,
+            NonZeroWeights = stamped.NonZeroCount,
+            TrainingData = info.TrainingData,
+            Metrics = info.Metrics,
+            Cost = info.Cost,
+            Reason = reason,
+        };
+
+        var versions = new List<RegistryEntry>(index.Versions) { entry };
+        var champion = makeChampion ? entry.Label : index.Champion;
+        versions = Prune(versions, champion);
+        WriteIndex(index with { Champion = champion, Versions = versions, Revision = index.Revision + 1 });
+        return entry;
+    }
+
+    /// <summary>Points the champion at an already published version (a promotion or a rollback).</summary>
+    public void SetChampion(string label)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(label);
+        using var gate = Lock();
+        var index = ReadIndex();
+        if (index.Find(label) is null)
+        {
+            throw new RegistryException($"registry '{Directory}': no version '{label}' (retained: {string.Join(", ", index.Versions.Select(v => v.Label))})");
+        }
+
+        WriteIndex(index with { Champion = label, Revision = index.Revision + 1 });
+    }
+
+    private List<RegistryEntry> Prune(List<RegistryEntry> versions, string? champion)
+    {
+        while (versions.Count > Retain)
+        {
+            var victim = versions.FindIndex(v => !string.Equals(v.Label, champion, StringComparison.Ordinal));
+            if (victim < 0)
+            {
+                break;
+            }
+
+            var path = Path.Combine(Directory, versions[victim].File);
+            versions.RemoveAt(victim);
+            try
+            {
+                File.Delete(path);
+            }
+            catch (IOException)
+            {
+                // A reader may still hold it open; the file is orphaned, not the index.
+            }
+        }
+
+        return versions;
+    }
+
+    private void WriteIndex(RegistryIndex index) =>
+        WriteAtomically(IndexPath, JsonSerializer.SerializeToUtf8Bytes(index, RegistryJsonContext.Default.RegistryIndex));
+
+    private static void WriteAtomically(string path, byte[] bytes)
+    {
+        var temp = path + "." + Environment.ProcessId.ToString(CultureInfo.InvariantCulture) + ".tmp";
+        using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
+        {
+            stream.Write(bytes);
+            stream.Flush(flushToDisk: true);
+        }
+
+        File.Move(temp, path, overwrite: true);
+    }
+
+    private FileStream Lock()
+    {
+        var path = Path.Combine(Directory, LockFileName);
+        // Another publisher holds the lock: wait for it, boundedly.
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.DeleteOnClose);
+            }
+            catch (IOException) when (attempt < 200)
+            {
+                Thread.Sleep(25);
+            }
+            catch (IOException e)
+            {
+                throw new RegistryException($"registry '{Directory}': could not take {LockFileName}: {e.Message}", e);
+            }
+        }
+    }
+}

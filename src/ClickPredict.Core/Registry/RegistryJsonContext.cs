@@ -1,0 +1,11 @@
+using System.Text.Json.Serialization;
+
+namespace ClickPredict.Core.Registry;
+
+[JsonSourceGenerationOptions(
+    PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+    WriteIndented = true)]
+[JsonSerializable(typeof(RegistryIndex))]
+internal sealed partial class RegistryJsonContext : JsonSerializerContext;
