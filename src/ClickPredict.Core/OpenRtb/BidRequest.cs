@@ -13,15 +13,11 @@ public sealed class BidRequest
 {
     private byte[] _text = new byte[4096];
     private int _textUsed;
-    private Utf8Slice[] _strings = new Utf8Slice[64];
-    private int _stringCount;
-    private int[] _ints = new int[64];
-    private int _intCount;
+    private readonly ValuePool<Utf8Slice> _strings = new(64);
+    private readonly ValuePool<int> _ints = new(64);
+    private readonly ValuePool<BannerFormat> _formats = new(16);
+    private readonly ValuePool<Deal> _deals = new(8);
     private Imp[] _imps = [new(), new(), new(), new()];
-    private BannerFormat[] _formats = new BannerFormat[16];
-    private int _formatCount;
-    private Deal[] _deals = new Deal[8];
-    private int _dealCount;
 
     public BidRequest() => Reset();
 
@@ -70,20 +66,20 @@ public sealed class BidRequest
     /// <summary>The string of <paramref name="slice"/>, or null when absent (allocates: diagnostics and tests).</summary>
     public string? GetString(Utf8Slice slice) => slice.IsPresent ? Encoding.UTF8.GetString(Text(slice)) : null;
 
-    public ReadOnlySpan<Utf8Slice> Strings(SliceList list) => new(_strings, list.Start, list.Count);
+    public ReadOnlySpan<Utf8Slice> Strings(SliceList list) => _strings.Slice(list.Start, list.Count);
 
-    public ReadOnlySpan<int> Ints(IntList list) => new(_ints, list.Start, list.Count);
+    public ReadOnlySpan<int> Ints(IntList list) => _ints.Slice(list.Start, list.Count);
 
     public ReadOnlySpan<BannerFormat> Formats(Imp imp)
     {
         ArgumentNullException.ThrowIfNull(imp);
-        return new(_formats, imp.FormatStart, imp.FormatCount);
+        return _formats.Slice(imp.FormatStart, imp.FormatCount);
     }
 
     public ReadOnlySpan<Deal> Deals(Imp imp)
     {
         ArgumentNullException.ThrowIfNull(imp);
-        return new(_deals, imp.DealStart, imp.DealCount);
+        return _deals.Slice(imp.DealStart, imp.DealCount);
     }
 
     /// <summary>True when <paramref name="list"/> holds a string equal to <paramref name="value"/>.</summary>
@@ -104,10 +100,10 @@ public sealed class BidRequest
     public void Reset()
     {
         _textUsed = 0;
-        _stringCount = 0;
-        _intCount = 0;
-        _formatCount = 0;
-        _dealCount = 0;
+        _strings.Reset();
+        _ints.Reset();
+        _formats.Reset();
+        _deals.Reset();
         for (var i = 0; i < ImpCount; i++)
         {
             _imps[i].Reset();
@@ -130,7 +126,7 @@ public sealed class BidRequest
     {
         if (_text.Length - _textUsed < length)
         {
-            Grow(ref _text, _textUsed + length);
+            GrowText(_textUsed + length);
         }
 
         slice = new Utf8Slice(_textUsed, length);
@@ -146,53 +142,21 @@ public sealed class BidRequest
         return slice with { Length = used };
     }
 
-    internal int StringCount => _stringCount;
+    internal int StringCount => _strings.Count;
 
-    internal void AddString(Utf8Slice value)
-    {
-        if (_stringCount == _strings.Length)
-        {
-            Grow(ref _strings, _stringCount + 1);
-        }
+    internal void AddString(Utf8Slice value) => _strings.Add(value);
 
-        _strings[_stringCount++] = value;
-    }
+    internal int IntCount => _ints.Count;
 
-    internal int IntCount => _intCount;
+    internal void AddInt(int value) => _ints.Add(value);
 
-    internal void AddInt(int value)
-    {
-        if (_intCount == _ints.Length)
-        {
-            Grow(ref _ints, _intCount + 1);
-        }
+    internal int FormatCount => _formats.Count;
 
-        _ints[_intCount++] = value;
-    }
+    internal void AddFormat(BannerFormat format) => _formats.Add(format);
 
-    internal int FormatCount => _formatCount;
+    internal int DealCount => _deals.Count;
 
-    internal void AddFormat(BannerFormat format)
-    {
-        if (_formatCount == _formats.Length)
-        {
-            Grow(ref _formats, _formatCount + 1);
-        }
-
-        _formats[_formatCount++] = format;
-    }
-
-    internal int DealCount => _dealCount;
-
-    internal void AddDeal(Deal deal)
-    {
-        if (_dealCount == _deals.Length)
-        {
-            Grow(ref _deals, _dealCount + 1);
-        }
-
-        _deals[_dealCount++] = deal;
-    }
+    internal void AddDeal(Deal deal) => _deals.Add(deal);
 
     internal Imp AddImp()
     {
@@ -211,7 +175,7 @@ public sealed class BidRequest
         return imp;
     }
 
-    // Cold: pools grow until they fit the largest request, then are reused.
+    // Cold: the arena grows until it fits the largest request, then is reused.
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void Grow<T>(ref T[] array, int needed) => Array.Resize(ref array, Math.Max(array.Length * 2, needed));
+    private void GrowText(int needed) => Array.Resize(ref _text, Math.Max(_text.Length * 2, needed));
 }

@@ -38,21 +38,9 @@ public static partial class BidRequestParser
             }
             else if (r.ValueTextEquals("publisher"u8))
             {
-                var publisherPath = isSite ? "site.publisher" : "app.publisher";
-                if (StartObject(ref r, publisherPath))
-                {
-                    while (NextProperty(ref r))
-                    {
-                        if (r.ValueTextEquals("id"u8))
-                        {
-                            inventory.PublisherId = String(ref r, req, limits, isSite ? "site.publisher.id" : "app.publisher.id");
-                        }
-                        else
-                        {
-                            SkipValue(ref r);
-                        }
-                    }
-                }
+                inventory.PublisherId = isSite
+                    ? StringIn(ref r, req, limits, "site.publisher", "id"u8, "site.publisher.id")
+                    : StringIn(ref r, req, limits, "app.publisher", "id"u8, "app.publisher.id");
             }
             else
             {
@@ -193,20 +181,7 @@ public static partial class BidRequestParser
             }
             else if (r.ValueTextEquals("ext"u8))
             {
-                if (StartObject(ref r, "user.ext"))
-                {
-                    while (NextProperty(ref r))
-                    {
-                        if (r.ValueTextEquals("consent"u8))
-                        {
-                            extConsent = String(ref r, req, limits, "user.ext.consent");
-                        }
-                        else
-                        {
-                            SkipValue(ref r);
-                        }
-                    }
-                }
+                extConsent = StringIn(ref r, req, limits, "user.ext", "consent"u8, "user.ext.consent");
             }
             else
             {

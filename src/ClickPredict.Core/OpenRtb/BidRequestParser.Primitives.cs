@@ -122,6 +122,28 @@ public static partial class BidRequestParser
         return req.TrimLastText(slice, written);
     }
 
+    /// <summary>Reads an object of which one string property matters (<c>publisher.id</c>, <c>user.ext.consent</c>).</summary>
+    private static Utf8Slice StringIn(ref Utf8JsonReader r, BidRequest req, BidRequestLimits limits, string objectPath, ReadOnlySpan<byte> key, string path)
+    {
+        var value = Utf8Slice.None;
+        if (StartObject(ref r, objectPath))
+        {
+            while (NextProperty(ref r))
+            {
+                if (r.ValueTextEquals(key))
+                {
+                    value = String(ref r, req, limits, path);
+                }
+                else
+                {
+                    SkipValue(ref r);
+                }
+            }
+        }
+
+        return value;
+    }
+
     private static int? Int(ref Utf8JsonReader r, string path)
     {
         Read(ref r);
