@@ -2,7 +2,7 @@ using Microsoft.Extensions.Logging;
 
 namespace ClickPredict.Bidder.Diagnostics;
 
-/// <summary>The bidder's log messages, source-generated. Next free event id: 17.</summary>
+/// <summary>The bidder's log messages, source-generated. Next free event id: 18.</summary>
 internal static partial class Log
 {
     [LoggerMessage(1, LogLevel.Information, "Campaigns loaded from {Path}: {Advertisers} advertisers, {Campaigns} campaigns, {Creatives} creatives")]
@@ -49,6 +49,9 @@ internal static partial class Log
 
     [LoggerMessage(15, LogLevel.Warning, "Event log unavailable: {Reason}; bids go on without event logging")]
     public static partial void EventsOff(ILogger logger, string reason);
+
+    [LoggerMessage(17, LogLevel.Information, "Logging bids, impressions and clicks to {Destination}")]
+    public static partial void EventsTo(ILogger logger, string destination);
 
     [LoggerMessage(16, LogLevel.Debug, "Request body refused by the server: {Status} {Message}")]
     public static partial void BodyRefused(ILogger logger, int status, string message);

@@ -7,6 +7,7 @@ using ClickPredict.Bidder.Models;
 using ClickPredict.Bidder.Notices;
 using ClickPredict.Bidder.Options;
 using ClickPredict.Core.OpenRtb;
+using ClickPredict.Kafka;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Configuration.Json;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -77,6 +78,9 @@ internal static class BidderHostingExtensions
                 sp.GetRequiredService<TimeProvider>(),
                 new BidEngineSettings(BidRequestLimits.Default, bidder.FirstPriceShading, bidder.DefaultTMaxMs, bidder.NetworkAllowanceMs));
         });
+        // Events go to Kafka (the embedded broker unless Kafka:BootstrapServers names a cluster).
+        builder.AddClickPredictKafka();
+        services.AddSingleton<IEventTransport, KafkaEventTransport>();
         services.AddSingleton(sp => new EventLog(sp.GetService<IEventTransport>(), sp.GetRequiredService<BidderMetrics>()));
         services.AddSingleton(sp =>
         {

@@ -14,7 +14,11 @@ internal sealed class BidderStartup(CampaignCatalog catalog, BidderGauges gauges
     {
         GC.KeepAlive(gauges);
         Log.CampaignsLoaded(logger, catalog.Path, catalog.Advertisers.Count, catalog.Campaigns.Length, catalog.Creatives.Length);
-        if (!events.Enabled)
+        if (events.Enabled)
+        {
+            Log.EventsTo(logger, events.Description);
+        }
+        else
         {
             Log.EventsOff(logger, "no event transport is configured");
         }

@@ -32,6 +32,9 @@ public class BidderFactory : WebApplicationFactory<Program>
         Settings["Admin:Token"] = AdminToken;
         Settings["Bidder:FxRates:EUR"] = "0.9";
         Settings["Bidder:PublicBaseUrl"] = "http://127.0.0.1:5080";
+
+        // Each test server runs a broker of its own, neither advertised to nor joined from other processes.
+        Settings["Kafka:Embedded:Shared"] = "false";
     }
 
     /// <summary>Per-test scratch: registry, model files, campaign files.</summary>
