@@ -51,6 +51,16 @@ public class BidderFactory : WebApplicationFactory<Program>
 
     public Uri BaseAddress => Client.BaseAddress!;
 
+    /// <summary>The app's services; starts the Kestrel server first (the factory would otherwise start an in-memory one).</summary>
+    public override IServiceProvider Services
+    {
+        get
+        {
+            _ = Client;
+            return base.Services;
+        }
+    }
+
     /// <summary>Publishes <paramref name="model"/> to the registry as champion.</summary>
     public void Publish(LogisticModel model) => TestModels.Publish(RegistryPath, model);
 
@@ -83,7 +93,7 @@ public class BidderFactory : WebApplicationFactory<Program>
     {
         UseKestrel(options => options.Listen(IPAddress.Loopback, 0));
         StartServer();
-        var addresses = Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
+        var addresses = base.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
         var handler = new SocketsHttpHandler { AllowAutoRedirect = false, AutomaticDecompression = DecompressionMethods.None };
         return new HttpClient(handler) { BaseAddress = new Uri(addresses.First()) };
     }
