@@ -75,16 +75,28 @@ public class BidderFactory : WebApplicationFactory<Program>
     protected override void Dispose(bool disposing)
     {
         _client?.Dispose();
-        base.Dispose(disposing);
-        if (disposing)
+        try
         {
-            try
+            base.Dispose(disposing);
+        }
+        catch (ObjectDisposedException) when (disposing)
+        {
+            // With Kestrel, Program's own app.Run() is running too: stopping makes it stop and dispose the
+            // host while the factory stops it as well, so a hosted service can be stopped after it was
+            // disposed (KafkaStartup then throws). The server is down either way; nothing is lost.
+        }
+        finally
+        {
+            if (disposing)
             {
-                System.IO.Directory.Delete(Directory, recursive: true);
-            }
-            catch (IOException)
-            {
-                // A file still open on a slow shutdown: the temp folder is cleaned some other day.
+                try
+                {
+                    System.IO.Directory.Delete(Directory, recursive: true);
+                }
+                catch (IOException)
+                {
+                    // A file still open on a slow shutdown: the temp folder is cleaned some other day.
+                }
             }
         }
     }
