@@ -66,6 +66,7 @@ internal sealed class BidHandler
             formatName = format == BodyFormat.Json ? "json" : "msgpack";
             if (request.ContentLength > _maxBodyBytes)
             {
+                await DrainAsync(request.BodyReader).ConfigureAwait(false);
                 await RefuseAsync(http, ctx, 413, "too_large", $"the body is larger than {_maxBodyBytes} bytes", start, formatName).ConfigureAwait(false);
                 return;
             }
@@ -105,6 +106,11 @@ internal sealed class BidHandler
                     if (read.Buffer.Length > _maxBodyBytes)
                     {
                         reader.AdvanceTo(read.Buffer.End);
+                        if (!read.IsCompleted)
+                        {
+                            await DrainAsync(reader).ConfigureAwait(false);
+                        }
+
                         await RefuseAsync(http, ctx, 413, "too_large", $"the body is larger than {_maxBodyBytes} bytes", start, formatName).ConfigureAwait(false);
                         return;
                     }
@@ -292,6 +298,34 @@ internal sealed class BidHandler
 
         return false;
     }
+
+    /// <summary>
+    /// Reads and discards the rest of a body we refuse, so the client gets its 413 instead of a
+    /// connection torn down while it is still sending. Kestrel's own limit (<see cref="HardBodyLimit"/>)
+    /// bounds how much is drained: past it Kestrel throws and closes the connection.
+    /// </summary>
+    private static async Task DrainAsync(PipeReader reader)
+    {
+        try
+        {
+            while (true)
+            {
+                var read = await reader.ReadAsync().ConfigureAwait(false);
+                reader.AdvanceTo(read.Buffer.End);
+                if (read.IsCompleted || read.IsCanceled)
+                {
+                    return;
+                }
+            }
+        }
+        catch (BadHttpRequestException)
+        {
+            // Over Kestrel's hard limit: it closes the connection; the refusal is written if it still can be.
+        }
+    }
+
+    /// <summary>Kestrel's per-request body limit: bodies up to this are read (and drained when refused); beyond it the connection is closed.</summary>
+    public static long HardBodyLimit(int maxBodyBytes) => Math.Max(16L * maxBodyBytes, 1024 * 1024);
 
     /// <summary>Decompresses into <paramref name="scratch"/>, reading at most one byte past the limit.</summary>
     private async Task<ReadOnlyMemory<byte>> ReadGzipAsync(Stream body, MemoryStream scratch)

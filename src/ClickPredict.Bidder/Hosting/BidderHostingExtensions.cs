@@ -125,7 +125,7 @@ internal static class BidderHostingExtensions
         services.AddOptions<KestrelServerOptions>().Configure<IOptions<BidderOptions>>((kestrel, bidder) =>
         {
             kestrel.AddServerHeader = false;
-            kestrel.Limits.MaxRequestBodySize = bidder.Value.MaxBodyBytes;
+            kestrel.Limits.MaxRequestBodySize = BidHandler.HardBodyLimit(bidder.Value.MaxBodyBytes);
             kestrel.Limits.MaxRequestHeadersTotalSize = bidder.Value.MaxHeaderBytes;
             kestrel.Limits.MaxRequestHeaderCount = bidder.Value.MaxHeaderCount;
         });

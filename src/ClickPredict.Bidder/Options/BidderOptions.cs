@@ -48,7 +48,11 @@ public sealed class BidderOptions
     /// <summary><c>Bidder:PacingHeadroomMinutes</c>: even pacing lets a campaign spend this much of the day ahead of the clock. Default 60.</summary>
     public int PacingHeadroomMinutes { get; set; } = 60;
 
-    /// <summary><c>Bidder:MaxBodyBytes</c>: largest request body, before and after gzip (413 beyond). Default 65536.</summary>
+    /// <summary>
+    /// <c>Bidder:MaxBodyBytes</c>: largest request body, before and after gzip (413 beyond). Default 65536.
+    /// Kestrel's own limit is 16 times this (at least 1 MiB): a refused body up to there is drained so the
+    /// client reads its 413; a larger one gets the connection closed.
+    /// </summary>
     public int MaxBodyBytes { get; set; } = 64 * 1024;
 
     /// <summary><c>Bidder:MaxHeaderBytes</c>: largest total of request headers (Kestrel answers 431 beyond). Default 16384.</summary>
