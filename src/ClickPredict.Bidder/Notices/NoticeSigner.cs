@@ -17,6 +17,9 @@ internal sealed class NoticeSigner
     public const int SignatureBytes = 16;
     public const int SignatureChars = 22;
 
+    private static readonly System.Buffers.SearchValues<char> s_alphabet =
+        System.Buffers.SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_");
+
     private readonly byte[] _key;
 
     public NoticeSigner(string key) => _key = Encoding.UTF8.GetBytes(key);
@@ -35,7 +38,9 @@ internal sealed class NoticeSigner
     public bool Verify(NoticeKind kind, UInt128 bidId, ReadOnlySpan<byte> creativeId, long bidTimeMs, ReadOnlySpan<byte> price, ReadOnlySpan<byte> currency, ReadOnlySpan<char> signature)
     {
         Span<byte> given = stackalloc byte[SignatureBytes + 2];
+        // TryDecodeFromChars throws on a character outside the alphabet (found by the signer test): check first.
         if (signature.Length != SignatureChars
+            || signature.ContainsAnyExcept(s_alphabet)
             || !Base64Url.TryDecodeFromChars(signature, given, out var written)
             || written != SignatureBytes)
         {

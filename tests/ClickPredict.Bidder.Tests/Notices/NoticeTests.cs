@@ -65,6 +65,7 @@ public sealed class NoticeTests(BidderFixture fixture) : IClassFixture<BidderFix
     [InlineData("p", "99.9")]
     [InlineData("cu", "EUR")]
     [InlineData("s", "AAAAAAAAAAAAAAAAAAAAAA")]
+    [InlineData("s", "!!!!!!!!!!!!!!!!!!!!!!")]
     public async Task Win_WithAForgedField_IsRefusedAsForged(string field, string forged)
     {
         using var notices = NoticeCounter();
