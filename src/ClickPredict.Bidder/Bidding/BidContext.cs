@@ -62,6 +62,9 @@ internal sealed class BidContext
     /// <summary>Where bid events are serialised (after the response is written).</summary>
     public ArrayBufferWriter<byte> EventBuffer { get; } = new(2048);
 
+    /// <summary>This context's keyed HMAC for signing notice URLs (set by the response writer on first use).</summary>
+    public System.Security.Cryptography.IncrementalHash? Mac { get; set; }
+
     /// <summary>Scratch for a decompressed body or a compressed response.</summary>
     public MemoryStream Scratch { get; } = new(4096);
 

@@ -267,7 +267,7 @@ internal sealed class BidResponseWriter
         at = Append(buffer, at, "&cu="u8);
         at = Append(buffer, at, currency);
         at = Append(buffer, at, "&s="u8);
-        _signer.Sign(kind, bid.Id, creative.IdUtf8, timeMs, price, currency, buffer[at..]);
+        NoticeSigner.Sign(ctx.Mac ??= _signer.CreateMac(), kind, bid.Id, creative.IdUtf8, timeMs, price, currency, buffer[at..]);
         at += NoticeSigner.SignatureChars;
         at = Append(buffer, at, PriceMacro);
         return buffer[..at];
@@ -284,7 +284,7 @@ internal sealed class BidResponseWriter
         Utf8Formatter.TryFormat(timeMs, buffer[at..], out var written);
         at += written;
         at = Append(buffer, at, "&amp;s="u8);
-        _signer.Sign(NoticeKind.Click, bid.Id, creative.IdUtf8, timeMs, default, default, buffer[at..]);
+        NoticeSigner.Sign(ctx.Mac ??= _signer.CreateMac(), NoticeKind.Click, bid.Id, creative.IdUtf8, timeMs, default, default, buffer[at..]);
         at += NoticeSigner.SignatureChars;
         at = Append(buffer, at, creative.AdmSuffix);
         return buffer[..at];
