@@ -14,6 +14,8 @@ namespace ClickPredict.Benchmarks.Bidder;
 /// hands Kafka). Budget in the bidder issue: under 20 us and under 1 KB allocated per request.
 /// </summary>
 [MemoryDiagnoser]
+[MinColumn]
+[MedianColumn]
 public class BidHandlerBenchmarks
 {
     private const int Requests = 64;

@@ -8,8 +8,8 @@ namespace ClickPredict.Benchmarks.Bidder;
 /// Command-line tools for the bidder's HTTP benchmarks (docs/BENCHMARKS.md, "Bidder"):
 /// <list type="bullet">
 /// <item><c>bidder-baseline [--urls URL]</c>: the bare Kestrel endpoint wrk compares the bidder with.</item>
-/// <item><c>bidder-load --url URL --bodies DIR --rate N --seconds S [--connections C] [--warmup S]</c>: fixed-rate load with latency percentiles.</item>
-/// <item><c>bidder-bodies --out DIR [--count N] [--seed S]</c>: simulator request bodies for wrk and the load tool.</item>
+/// <item><c>bidder-load --url URL --bodies FILE --rate N --seconds S [--connections C] [--warmup S]</c>: fixed-rate load with latency percentiles.</item>
+/// <item><c>bidder-bodies --out FILE [--count N] [--seed S]</c>: simulator request bodies (one JSON per line) for wrk and the load tool.</item>
 /// <item><c>bidder-model --out PATH</c>: the benchmark stand-in model (when the repository ships none).</item>
 /// </list>
 /// </summary>
@@ -32,14 +32,14 @@ internal static class BidderTools
             case "bidder-load":
                 exitCode = LoadGenerator.RunAsync(
                     new Uri(Get(options, "url", "http://127.0.0.1:5080/openrtb2/bid")),
-                    Get(options, "bodies", "benchmarks/wrk/bodies"),
+                    Get(options, "bodies", "benchmarks/wrk/bodies.jsonl"),
                     Int(options, "rate", 2000),
                     Int(options, "seconds", 30),
                     Int(options, "connections", 16),
                     Int(options, "warmup", 5)).GetAwaiter().GetResult();
                 return true;
             case "bidder-bodies":
-                WriteBodies(Get(options, "out", "benchmarks/wrk/bodies"), Int(options, "count", 200), Int(options, "seed", 1));
+                WriteBodies(Get(options, "out", "benchmarks/wrk/bodies.jsonl"), Int(options, "count", 200), Int(options, "seed", 1));
                 return true;
             case "bidder-model":
                 var model = BenchmarkModel.Synthetic();
@@ -52,16 +52,18 @@ internal static class BidderTools
         }
     }
 
-    private static void WriteBodies(string directory, int count, int seed)
+    private static void WriteBodies(string path, int count, int seed)
     {
-        Directory.CreateDirectory(directory);
         var simulator = new TrafficSimulator(new SimulatorOptions { Seed = seed });
+        using var file = File.Create(path);
         for (var i = 0; i < count; i++)
         {
-            File.WriteAllBytes(Path.Combine(directory, string.Create(CultureInfo.InvariantCulture, $"{i:D4}.json")), simulator.Next().ToJson());
+            // SimRequest.ToJson writes no line breaks: one request per line.
+            file.Write(simulator.Next().ToJson());
+            file.WriteByte((byte)'\n');
         }
 
-        Console.WriteLine($"wrote {count} simulator requests (seed {seed}) to {directory}");
+        Console.WriteLine($"wrote {count} simulator requests (seed {seed}) to {path}");
     }
 
     private static Dictionary<string, string> Options(string[] args)

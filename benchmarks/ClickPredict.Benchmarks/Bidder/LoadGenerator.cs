@@ -16,12 +16,12 @@ internal static class LoadGenerator
 {
     private const int MaxMicros = 1_000_000;
 
-    public static async Task<int> RunAsync(Uri url, string bodyDirectory, int rate, int seconds, int connections, int warmupSeconds)
+    public static async Task<int> RunAsync(Uri url, string bodyFile, int rate, int seconds, int connections, int warmupSeconds)
     {
-        var bodies = Directory.GetFiles(bodyDirectory, "*.json").Order(StringComparer.Ordinal).Select(File.ReadAllBytes).ToArray();
+        var bodies = File.ReadAllLines(bodyFile).Where(l => l.Length > 0).Select(System.Text.Encoding.UTF8.GetBytes).ToArray();
         if (bodies.Length == 0)
         {
-            Console.Error.WriteLine($"no *.json bodies in {bodyDirectory}");
+            Console.Error.WriteLine($"no bodies in {bodyFile}");
             return 2;
         }
 

@@ -80,8 +80,10 @@ internal static class BidderHostingExtensions
         });
         // Events go to Kafka (the embedded broker unless Kafka:BootstrapServers names a cluster).
         builder.AddClickPredictKafka();
-        services.AddSingleton<IEventTransport, KafkaEventTransport>();
-        services.AddSingleton(sp => new EventLog(sp.GetService<IEventTransport>(), sp.GetRequiredService<BidderMetrics>()));
+        services.AddSingleton<KafkaEventTransport>();
+        services.AddSingleton(sp => new EventLog(
+            sp.GetRequiredService<IOptions<BidderOptions>>().Value.LogEvents ? sp.GetRequiredService<KafkaEventTransport>() : null,
+            sp.GetRequiredService<BidderMetrics>()));
         services.AddSingleton(sp =>
         {
             var bidder = sp.GetRequiredService<IOptions<BidderOptions>>().Value;

@@ -20,7 +20,7 @@ internal sealed class BidderStartup(CampaignCatalog catalog, BidderGauges gauges
         }
         else
         {
-            Log.EventsOff(logger, "no event transport is configured");
+            Log.EventsOff(logger, "Bidder:LogEvents is false");
         }
 
         return Task.CompletedTask;

@@ -61,6 +61,12 @@ public sealed class BidderOptions
     /// <summary><c>Bidder:MaxHeaderCount</c>: most request headers (Kestrel answers 431 beyond). Default 64.</summary>
     public int MaxHeaderCount { get; set; } = 64;
 
+    /// <summary>
+    /// <c>Bidder:LogEvents</c>: log bids, impressions and clicks to Kafka (<c>Kafka:*</c>). Default true;
+    /// false runs the bidder without event logging (nothing to learn from: for load tests and emergencies).
+    /// </summary>
+    public bool LogEvents { get; set; } = true;
+
     /// <summary><c>Bidder:GzipResponses</c>: gzip bid responses when the exchange accepts it. Default true.</summary>
     public bool GzipResponses { get; set; } = true;
 
