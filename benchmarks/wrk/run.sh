@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # The bidder's HTTP figures (docs/BENCHMARKS.md, "Bidder"): saturated throughput of the bidder and of
-# the bare-Kestrel baseline, measured alternately (ROUNDS times, SECONDS each) so both see the same
+# the bare-Kestrel baseline, measured alternately (ROUNDS times, DURATION seconds each) so both see the same
 # machine, then latency at a fixed RATE with the fixed-rate load tool. Run from the repository root:
-#   bash benchmarks/wrk/run.sh            # ROUNDS=3 SECONDS=30 RATE=2000 CONNECTIONS=32
+#   bash benchmarks/wrk/run.sh            # ROUNDS=3 DURATION=30 RATE=2000 CONNECTIONS=32 LOG_EVENTS=true
 # Needs wrk (apt-get install wrk). Uses models/default.cpm when present, else the stand-in model.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROUNDS=${ROUNDS:-3}
-SECONDS_EACH=${SECONDS:-30}
+SECONDS_EACH=${DURATION:-30}
 RATE=${RATE:-2000}
 CONNECTIONS=${CONNECTIONS:-32}
 LOG_EVENTS=${LOG_EVENTS:-true}
