@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics.X86;
 using ClickPredict.Core.Features;
 using ClickPredict.Core.Model;
 
@@ -141,8 +142,11 @@ public sealed class FtrlLearner
             ThrowBadImportance(importance);
         }
 
-        Span<double> weights = stackalloc double[indices.Length];
         var zn = _zn;
+        // The accumulators of 2^hashBits coordinates do not fit in cache: ask for all of the example's
+        // lines at once, so their misses overlap instead of queueing behind each square root.
+        Prefetch(zn, indices);
+        Span<double> weights = stackalloc double[indices.Length];
         var lambda1 = _lambda1;
         var lambda2 = _lambda2;
         var size = (uint)_size;
@@ -248,6 +252,26 @@ public sealed class FtrlLearner
             Cost = info.Cost with { ExamplesSeen = info.Cost.ExamplesSeen > 0 ? info.Cost.ExamplesSeen : ExamplesSeen },
         };
         return LogisticModel.CreateSparse(full, Spec, bias, [.. indices], [.. values]);
+    }
+
+    private static unsafe void Prefetch(double[] zn, ReadOnlySpan<int> indices)
+    {
+        if (!Sse.IsSupported)
+        {
+            return;
+        }
+
+        var pairs = (uint)(zn.Length / 2);
+        fixed (double* accumulators = zn)
+        {
+            foreach (var index in indices)
+            {
+                if ((uint)index < pairs)
+                {
+                    Sse.Prefetch0(accumulators + (2L * index));
+                }
+            }
+        }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
