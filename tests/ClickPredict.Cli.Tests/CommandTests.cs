@@ -146,4 +146,18 @@ public class CommandTests
             Assert.Equal(model.Predict(reader.Values), scorer.Predict(reader.Values), 1e-6);
         }
     }
+
+    [Fact]
+    public void Fit_OnATerminal_DrawsAProgressBarWithRateAndRunningLogLoss()
+    {
+        using var dir = new TempDirectory();
+        var events = Simulate(dir, 3_000);
+        var (exit, output, error) = CliRunner.Run(true, "fit", "--data", events, "--format", "events", "--features", CliRunner.Spec("default"),
+            "--holdout-fraction", "0.2", "--out", dir.File("m.cpm"));
+        Assert.True(exit == 0, error);
+        Assert.Contains("rows/s", output);
+        Assert.Contains("progressive log loss", output);
+        Assert.Contains("100%", output);
+        Assert.True(File.Exists(dir.File("m.cpm")));
+    }
 }
