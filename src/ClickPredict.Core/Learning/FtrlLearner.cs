@@ -106,7 +106,7 @@ public sealed class FtrlLearner
     }
 
     /// <summary>The learner's current bias.</summary>
-    public double Bias => Weight(_state.BiasZ, _state.BiasN, 0, 0);
+    public double Bias => Weight(_state.BiasZ, Math.Sqrt(_state.BiasN), 0, 0);
 
     /// <summary>The logit before re-calibration: bias plus the current weights of <paramref name="indices"/>.</summary>
     public double RawLogit(ReadOnlySpan<int> indices)
@@ -152,7 +152,7 @@ public sealed class FtrlLearner
         var size = (uint)_size;
 
         // Pass 1: the weights the example sees, and its logit, in index order (as the model will add them).
-        var logit = Weight(_state.BiasZ, _state.BiasN, 0, 0);
+        var logit = Weight(_state.BiasZ, Math.Sqrt(_state.BiasN), 0, 0);
         var biasWeight = logit;
         for (var k = 0; k < indices.Length; k++)
         {
@@ -182,12 +182,13 @@ public sealed class FtrlLearner
         var inverseAlpha = _inverseAlpha;
         for (var k = 0; k < indices.Length; k++)
         {
+            // The state keeps sqrt(n), so the weight needs no square root and the update needs one.
             var at = 2 * indices[k];
-            var n = zn[at + 1];
-            var nNew = n + g2;
-            var sigma = (Math.Sqrt(nNew) - Math.Sqrt(n)) * inverseAlpha;
+            var root = zn[at + 1];
+            var rootNew = Math.Sqrt((root * root) + g2);
+            var sigma = (rootNew - root) * inverseAlpha;
             zn[at] += g - (sigma * weights[k]);
-            zn[at + 1] = nNew;
+            zn[at + 1] = rootNew;
         }
 
         var biasN = _state.BiasN;
@@ -274,8 +275,9 @@ public sealed class FtrlLearner
         }
     }
 
+    /// <summary>A coordinate's weight from its <c>z</c> and <c>sqrt(n)</c>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private double Weight(double z, double n, double lambda1, double lambda2)
+    private double Weight(double z, double rootN, double lambda1, double lambda2)
     {
         // The proximal step: the closed-form minimiser of the regularised linearised loss.
         if (Math.Abs(z) <= lambda1)
@@ -284,7 +286,7 @@ public sealed class FtrlLearner
         }
 
         var shrunk = z > 0 ? z - lambda1 : z + lambda1;
-        return -shrunk / (((_beta + Math.Sqrt(n)) * _inverseAlpha) + lambda2);
+        return -shrunk / (((_beta + rootN) * _inverseAlpha) + lambda2);
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
