@@ -28,10 +28,11 @@ public static class Logistic
 
     /// <summary>
     /// Undoes negative down-sampling: a model trained keeping a fraction <paramref name="negativeRate"/>
-    /// of negatives predicts <paramref name="p"/>; the calibrated rate is <c>p / (p + (1 - p) / w)</c>
-    /// with <c>w = 1 / negativeRate</c> (He et al. 2014).
+    /// of negatives predicts <paramref name="p"/>; the calibrated rate is <c>q = p / (p + (1 - p) / w)</c>
+    /// with <c>w = negativeRate</c> (He et al. 2014). Dropping negatives multiplies the odds by
+    /// <c>1 / w</c>, so this multiplies them back by <c>w</c>: in logit space it adds <c>ln w</c>.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static double Recalibrate(double p, double negativeRate) =>
-        negativeRate >= 1.0 ? p : p / (p + ((1.0 - p) * negativeRate));
+        negativeRate >= 1.0 ? p : p / (p + ((1.0 - p) / negativeRate));
 }

@@ -34,8 +34,8 @@ public class LogisticModelTests
     }
 
     [Theory]
-    [InlineData(0.1, 0.1, 0.5263157894736842)] // p / (p + (1 - p) * r)
-    [InlineData(0.02, 0.05, 0.28985507246376807)]
+    [InlineData(0.1, 0.1, 0.01098901098901099)] // p / (p + (1 - p) / r): odds 1/9 times r = 1/90
+    [InlineData(0.5, 0.05, 0.047619047619047616)] // odds 1 times 0.05 = 1/20
     [InlineData(0.3, 1.0, 0.3)]
     public void Recalibrate_UndoesNegativeDownsampling(double p, double rate, double expected) =>
         Assert.Equal(expected, Logistic.Recalibrate(p, rate), 14);

@@ -1,0 +1,167 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using ClickPredict.Core.Data;
+using ClickPredict.Core.Metrics;
+using ClickPredict.Core.Model;
+using Spectre.Console;
+
+namespace ClickPredict.Cli.Commands;
+
+/// <summary>
+/// <c>clickpredict evaluate</c>: scores a data file with a model file (hashing each row with the
+/// model's own feature spec) and prints log loss, AUC, normalized entropy, calibration and a
+/// reliability table, or with <c>--json</c> one JSON object for scripts.
+/// </summary>
+internal static class EvaluateCommand
+{
+    public static Command Create(CliContext context)
+    {
+        var model = new Option<string>("--model") { Description = "Model file", Required = true };
+        var data = CliOptions.Data();
+        var format = CliOptions.Format();
+        var json = new Option<bool>("--json") { Description = "Print one JSON object (logLoss, auc, normalizedEntropy, calibration, rows, ...)" };
+        var holdout = CliOptions.HoldoutFraction("Evaluate only the last fraction of the rows (what fit --holdout-fraction held out)");
+        var bins = CliOptions.Count("--bins", "Reliability-table bins (equal-count)", 10);
+        var command = new Command("evaluate", "Evaluate a model file on a data file") { model, data, format, json, holdout, bins };
+        command.SetAction(parsed => Run(
+            context,
+            parsed.GetValue(model)!,
+            parsed.GetValue(data)!,
+            CliOptions.ParseFormat(parsed.GetValue(format)!),
+            parsed.GetValue(json),
+            parsed.GetValue(holdout),
+            parsed.GetValue(bins)));
+        return command;
+    }
+
+    private static int Run(CliContext context, string modelPath, string dataPath, DataFormat format, bool json, double holdoutFraction, int bins)
+    {
+        var model = ModelFile.Load(modelPath);
+        CliOptions.CheckSchema(model.Spec, format, $"model '{modelPath}'");
+        long skip = 0;
+        if (holdoutFraction > 0)
+        {
+            skip = CliOptions.Split(CliOptions.CountRows(dataPath, format), holdoutFraction).Train;
+        }
+
+        var accumulator = new EvaluationAccumulator();
+        using (var reader = ExampleReader.Open(dataPath, format))
+        {
+            long row = 0;
+            while (reader.Read())
+            {
+                if (++row > skip)
+                {
+                    accumulator.Add(model.Predict(reader.Values), reader.Label);
+                }
+            }
+        }
+
+        if (accumulator.Count == 0)
+        {
+            throw new CliException($"{dataPath}: no rows to evaluate");
+        }
+
+        var evaluation = accumulator.Evaluate(bins);
+        if (json)
+        {
+            WriteJson(context.Output, model, modelPath, dataPath, format, evaluation);
+        }
+        else
+        {
+            WriteTables(context, model, dataPath, evaluation);
+        }
+
+        return CliApp.Ok;
+    }
+
+    private static void WriteJson(TextWriter output, LogisticModel model, string modelPath, string dataPath, DataFormat format, Evaluation e)
+    {
+        using var stream = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(stream))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("model", model.Info.Label);
+            writer.WriteString("modelFile", modelPath);
+            writer.WriteString("algorithm", model.Info.Algorithm);
+            writer.WriteString("data", dataPath);
+            writer.WriteString("format", CliOptions.Describe(format));
+            writer.WriteNumber("rows", e.Rows);
+            writer.WriteNumber("positives", e.Positives);
+            Number(writer, "logLoss", e.LogLoss);
+            Number(writer, "auc", e.Auc);
+            Number(writer, "normalizedEntropy", e.NormalizedEntropy);
+            Number(writer, "calibration", e.Calibration);
+            Number(writer, "meanPredicted", e.MeanPredicted);
+            Number(writer, "observedCtr", e.ObservedCtr);
+            writer.WriteStartArray("reliability");
+            foreach (var bin in e.Reliability)
+            {
+                writer.WriteStartObject();
+                writer.WriteNumber("count", bin.Count);
+                Number(writer, "minPredicted", bin.MinPredicted);
+                Number(writer, "maxPredicted", bin.MaxPredicted);
+                Number(writer, "meanPredicted", bin.MeanPredicted);
+                Number(writer, "observedRate", bin.ObservedRate);
+                writer.WriteEndObject();
+            }
+
+            writer.WriteEndArray();
+            writer.WriteEndObject();
+        }
+
+        output.WriteLine(System.Text.Encoding.UTF8.GetString(stream.ToArray()));
+    }
+
+    /// <summary>JSON has no NaN: an undefined metric (AUC of one class, say) is null.</summary>
+    private static void Number(Utf8JsonWriter writer, string name, double value)
+    {
+        if (double.IsFinite(value))
+        {
+            writer.WriteNumber(name, value);
+        }
+        else
+        {
+            writer.WriteNull(name);
+        }
+    }
+
+    private static void WriteTables(CliContext context, LogisticModel model, string dataPath, Evaluation e)
+    {
+        static string F(double value, string format = "0.000000") =>
+            double.IsFinite(value) ? value.ToString(format, CultureInfo.InvariantCulture) : "n/a";
+
+        var summary = new Table().AddColumn("metric").AddColumn(new TableColumn("value").RightAligned());
+        summary.Title = new TableTitle(Markup.Escape($"{model.Info.Label} ({model.Info.Algorithm}) on {dataPath}"));
+        summary.AddRow("rows", e.Rows.ToString("N0", CultureInfo.InvariantCulture));
+        summary.AddRow("clicks", e.Positives.ToString("N0", CultureInfo.InvariantCulture));
+        summary.AddRow("log loss", F(e.LogLoss));
+        summary.AddRow("AUC", F(e.Auc));
+        summary.AddRow("normalized entropy", F(e.NormalizedEntropy));
+        summary.AddRow("calibration (predicted / observed)", F(e.Calibration, "0.0000"));
+        summary.AddRow("mean predicted CTR", F(e.MeanPredicted));
+        summary.AddRow("observed CTR", F(e.ObservedCtr));
+        context.Console.Write(summary);
+
+        var reliability = new Table { Title = new TableTitle("reliability (equal-count bins)") };
+        foreach (var column in new[] { "bin", "rows", "predicted from", "to", "mean predicted", "observed CTR" })
+        {
+            reliability.AddColumn(new TableColumn(column).RightAligned());
+        }
+
+        var i = 1;
+        foreach (var bin in e.Reliability)
+        {
+            reliability.AddRow(
+                (i++).ToString(CultureInfo.InvariantCulture),
+                bin.Count.ToString("N0", CultureInfo.InvariantCulture),
+                F(bin.MinPredicted),
+                F(bin.MaxPredicted),
+                F(bin.MeanPredicted),
+                F(bin.ObservedRate));
+        }
+
+        context.Console.Write(reliability);
+    }
+}

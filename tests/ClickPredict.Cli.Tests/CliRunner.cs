@@ -1,0 +1,41 @@
+namespace ClickPredict.Cli.Tests;
+
+/// <summary>Runs clickpredict in-process, capturing stdout and stderr; paths to the repo and the shared data.</summary>
+internal static class CliRunner
+{
+    public static string RepoRoot { get; } = FindRepoRoot();
+
+    public static string SharedData => Path.Combine(RepoRoot, "..", "shared", "data");
+
+    public static string Avazu => Path.Combine(SharedData, "avazu", "avazu_train_head9999.csv");
+
+    public static string Spec(string name) => Path.Combine(RepoRoot, "config", "features", name + ".json");
+
+    public static (int Exit, string Out, string Err) Run(params string[] args)
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var exit = CliApp.Run(args, output, error, interactive: false);
+        return (exit, output.ToString(), error.ToString());
+    }
+
+    /// <summary>Runs a command that must succeed, returning its stdout.</summary>
+    public static string Ok(params string[] args)
+    {
+        var (exit, output, error) = Run(args);
+        Assert.True(exit == 0, $"exit {exit}: {error}");
+        Assert.Equal(string.Empty, error);
+        return output;
+    }
+
+    private static string FindRepoRoot()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "ClickPredict.sln")))
+        {
+            dir = dir.Parent;
+        }
+
+        return dir?.FullName ?? throw new InvalidOperationException("ClickPredict.sln not found above " + AppContext.BaseDirectory);
+    }
+}
