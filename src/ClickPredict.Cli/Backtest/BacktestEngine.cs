@@ -54,9 +54,9 @@ internal sealed class BacktestEngine
 
         outcomes = MeasureServingCost(outcomes, data);
         outcomes = Compare(outcomes, data.Labels);
-        var suggestions = _settings.Suggest
+        var (suggestions, resolution) = _settings.Suggest
             ? new SuggestionSearch(this, _settings).Run(outcomes[0], data, _progress)
-            : [];
+            : ([], double.NaN);
 
         return new BacktestResult
         {
@@ -74,6 +74,7 @@ internal sealed class BacktestEngine
             ExtractSource = extractSource,
             Specs = outcomes,
             Suggestions = suggestions,
+            TimingResolutionNanoseconds = resolution,
             WallSeconds = clock.Elapsed.TotalSeconds,
         };
     }

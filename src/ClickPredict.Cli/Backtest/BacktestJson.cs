@@ -87,6 +87,11 @@ internal static class BacktestJson
         writer.WriteString("clock", ThreadClock.Description);
         writer.WriteNumber("requests", result.TimingRequests);
         writer.WriteString("statistic", "fastest of 10 rounds, models taking turns");
+        if (settings.Suggest)
+        {
+            Number(writer, "resolutionNanoseconds", result.TimingResolutionNanoseconds);
+        }
+
         writer.WriteEndObject();
 
         if (result.ExtractNanoseconds is { } extract)

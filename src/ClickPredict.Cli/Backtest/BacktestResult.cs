@@ -40,6 +40,9 @@ internal sealed record BacktestResult
     /// <summary>With <c>--suggest</c>: every tried addition, best first.</summary>
     public IReadOnlyList<Suggestion> Suggestions { get; init; } = [];
 
+    /// <summary>With <c>--suggest</c>: the largest difference the baseline showed timed against itself, nanoseconds.</summary>
+    public double TimingResolutionNanoseconds { get; init; } = double.NaN;
+
     public double WallSeconds { get; init; }
 
     public SpecOutcome Baseline => Specs[0];

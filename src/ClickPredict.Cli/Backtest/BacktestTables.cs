@@ -85,7 +85,12 @@ internal static class BacktestTables
 
     private static void WriteSuggestions(IAnsiConsole console, BacktestResult result)
     {
-        var table = new Table { Title = new TableTitle(Markup.Escape($"suggestions: {result.Suggestions.Count} additions to {result.Baseline.Source.Label}, by log-loss gain per ns")) };
+        var table = new Table
+        {
+            Title = new TableTitle(Markup.Escape(string.Create(
+                CultureInfo.InvariantCulture,
+                $"suggestions: {result.Suggestions.Count} additions to {result.Baseline.Source.Label}, by log-loss gain per ns (costs under the {result.TimingResolutionNanoseconds:F1} ns timing resolution count as that)"))),
+        };
         table.AddColumn(new TableColumn("#").RightAligned());
         table.AddColumn("addition");
         foreach (var column in new[] { $"Δ log loss ({result.Settings.ConfidenceText} CI)", "Δ AUC", "extra ns", "gain/ns" })

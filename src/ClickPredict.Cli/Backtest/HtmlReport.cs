@@ -141,7 +141,7 @@ internal static class HtmlReport
     {
         html.Append("<h2>Suggestions</h2>\n<p class=\"note\">").Append(E(
             $"Every field and pairwise cross {result.Baseline.Source.Label} lacks, added one at a time, ranked by log-loss gain per nanosecond of extra serving cost "
-            + $"(gains first; the extra cost counts as at least {SuggestionSearch.MinimumCostNanoseconds} ns). The charts show the top {BacktestJson.ChartedSuggestions}. "
+            + string.Create(CultureInfo.InvariantCulture, $"(gains first; an extra cost below the timing resolution of {result.TimingResolutionNanoseconds:F1} ns, the largest difference the baseline showed timed against itself, counts as that much). The charts show the top {BacktestJson.ChartedSuggestions}. ")
             + "Ranking many additions on one test set favours lucky ones: confirm a pick on other rows."))
             .Append("</p>\n<table class=\"suggestions\">\n<thead><tr><th>#</th><th>addition</th><th>Δ log loss [CI]</th><th>Δ AUC [CI]</th><th>extra ns</th><th>gain / ns</th></tr></thead>\n<tbody>\n");
         for (var i = 0; i < result.Suggestions.Count; i++)

@@ -11,11 +11,14 @@ internal sealed record Suggestion
     /// <summary>Extra hashing and scoring time per request over the baseline, nanoseconds (measured; may come out slightly negative).</summary>
     public double ExtraNanoseconds { get; init; }
 
+    /// <summary>The least extra cost an addition is charged: the timing resolution of the run (at least 1 ns).</summary>
+    public double CostFloorNanoseconds { get; init; } = SuggestionSearch.MinimumCostNanoseconds;
+
     /// <summary>
     /// Gain per nanosecond of extra serving cost; the extra cost counts as at least
-    /// <see cref="SuggestionSearch.MinimumCostNanoseconds"/> so a free-looking addition does not divide by (nearly) zero.
+    /// <see cref="CostFloorNanoseconds"/>, so an addition whose cost is lost in timing noise does not divide by (nearly) zero.
     /// </summary>
-    public double GainPerNanosecond => Gain / Math.Max(ExtraNanoseconds, SuggestionSearch.MinimumCostNanoseconds);
+    public double GainPerNanosecond => Gain / Math.Max(ExtraNanoseconds, CostFloorNanoseconds);
 
     /// <summary>Whether the gain's interval excludes zero (and it is a gain).</summary>
     public bool Significant => Outcome.VsBaseline!.LogLoss.Upper < 0;

@@ -13,7 +13,10 @@ internal sealed class SuggestionSearch
     /// <summary>Extra cost an addition is charged at least, nanoseconds: a hash and a weight load are never free.</summary>
     public const double MinimumCostNanoseconds = 1.0;
 
-    private static readonly TimeSpan s_timingBudget = TimeSpan.FromMilliseconds(25);
+    /// <summary>Times the baseline is timed against itself to find the timing resolution.</summary>
+    private const int ResolutionTrials = 5;
+
+    private static readonly TimeSpan s_timingBudget = TimeSpan.FromMilliseconds(80);
 
     private readonly BacktestEngine _engine;
     private readonly BacktestSettings _settings;
@@ -63,12 +66,23 @@ internal sealed class SuggestionSearch
         return additions;
     }
 
-    public List<Suggestion> Run(SpecOutcome baseline, SplitData data, IBacktestProgress progress)
+    /// <summary>
+    /// Tries every addition. Each one's extra serving cost is timed against the baseline; costs below
+    /// the timing resolution (the largest difference the baseline shows against itself) cannot be told
+    /// apart, so for ranking an addition is charged at least that resolution.
+    /// </summary>
+    public (List<Suggestion> Suggestions, double Resolution) Run(SpecOutcome baseline, SplitData data, IBacktestProgress progress)
     {
         var additions = Additions(baseline.Source.Spec);
         var stage = progress.Begin("suggest", additions.Count);
         var bootstrap = _engine.Bootstrap();
         var baselineModel = baseline.Model!;
+        var resolution = MinimumCostNanoseconds;
+        for (var trial = 0; trial < ResolutionTrials; trial++)
+        {
+            resolution = Math.Max(resolution, Math.Abs(ServingCost.Extra(baselineModel, baselineModel, data.TimingRequests, s_timingBudget).Extra));
+        }
+
         var suggestions = new List<Suggestion>(additions.Count);
         for (var i = 0; i < additions.Count; i++)
         {
@@ -76,13 +90,14 @@ internal sealed class SuggestionSearch
             var source = new SpecSource(spec, spec.Name, SpecSource.Suggestion, null, change);
             var outcome = _engine.RunSpec(source, data, NullProgress.Instance);
             // Time the baseline and the candidate by turns, so both see the machine in the same state.
-            var nanoseconds = ServingCost.HashAndScore([baselineModel, outcome.Model!], data.TimingRequests, s_timingBudget);
+            var (_, candidateNs, extraNs) = ServingCost.Extra(baselineModel, outcome.Model!, data.TimingRequests, s_timingBudget);
             var comparison = bootstrap.Compare(baseline.Predictions, outcome.Predictions, data.Labels);
             // Keep the figures, not the model and predictions: there may be hundreds of these.
             suggestions.Add(new Suggestion
             {
-                Outcome = outcome with { VsBaseline = comparison, Model = null, Predictions = [], HashScoreNanoseconds = nanoseconds[1] },
-                ExtraNanoseconds = nanoseconds[1] - nanoseconds[0],
+                Outcome = outcome with { VsBaseline = comparison, Model = null, Predictions = [], HashScoreNanoseconds = candidateNs },
+                ExtraNanoseconds = extraNs,
+                CostFloorNanoseconds = resolution,
             });
             stage.Report(i + 1, change);
         }
@@ -93,8 +108,8 @@ internal sealed class SuggestionSearch
             ? "nothing to add"
             : string.Create(
                 CultureInfo.InvariantCulture,
-                $"{suggestions.Count} additions tried, {suggestions.Count(s => s.Significant)} with a significant gain; best {best.Outcome.Source.Change} (log loss {-best.Gain:+0.00000;-0.00000})"));
-        return suggestions;
+                $"{suggestions.Count} additions tried, {suggestions.Count(s => s.Significant)} with a significant gain; best {best.Outcome.Source.Change} (log loss {-best.Gain:+0.00000;-0.00000}); timing resolution {resolution:F1} ns"));
+        return (suggestions, resolution);
     }
 
     /// <summary>Gains first, by gain per nanosecond; then the rest, by gain.</summary>
