@@ -223,7 +223,9 @@ internal sealed class BacktestEngine
         }
         else
         {
-            trainRows = (int)Math.Floor(table.Count * _settings.TrainFraction);
+            // As fit --holdout-fraction (1 - split) does it: the last floor(rows x (1 - split)) rows test.
+            // (in decimal, so --split 0.8 holds out exactly the rows --holdout-fraction 0.2 does: 1 - 0.8 is not 0.2 in doubles).
+            trainRows = table.Count - (int)decimal.Floor(table.Count * (1 - (decimal)_settings.TrainFraction));
             testFrom = trainRows;
             if (trainRows == 0 || trainRows == table.Count)
             {

@@ -116,6 +116,21 @@ internal static class BacktestJson
 
         if (settings.Suggest)
         {
+            if (settings.SuggestFields is { } fields)
+            {
+                writer.WriteStartArray("suggestFields");
+                foreach (var field in fields)
+                {
+                    writer.WriteStringValue(field.Name);
+                }
+
+                writer.WriteEndArray();
+            }
+            else
+            {
+                writer.WriteNull("suggestFields");
+            }
+
             writer.WriteStartArray("suggestions");
             for (var i = 0; i < result.Suggestions.Count; i++)
             {

@@ -16,8 +16,6 @@ internal sealed class SuggestionSearch
     /// <summary>Times the baseline is timed against itself to find the timing resolution.</summary>
     private const int ResolutionTrials = 5;
 
-    private static readonly TimeSpan s_timingBudget = TimeSpan.FromMilliseconds(80);
-
     private readonly BacktestEngine _engine;
     private readonly BacktestSettings _settings;
 
@@ -27,15 +25,19 @@ internal sealed class SuggestionSearch
         _settings = settings;
     }
 
-    /// <summary>The additions worth trying on <paramref name="baseline"/>: unused fields, then missing pairwise crosses.</summary>
-    public static List<(string Change, FeatureSpec Spec)> Additions(FeatureSpec baseline)
+    /// <summary>
+    /// The additions worth trying on <paramref name="baseline"/>: each of <paramref name="fields"/> (default:
+    /// the schema's) it does not use on its own, then each missing pairwise cross among them.
+    /// </summary>
+    public static List<(string Change, FeatureSpec Spec)> Additions(FeatureSpec baseline, IReadOnlyList<FieldDefinition>? fields = null)
     {
         ArgumentNullException.ThrowIfNull(baseline);
         var additions = new List<(string, FeatureSpec)>();
         var schema = baseline.Schema;
+        var tried = fields ?? schema.Fields;
         if (baseline.Fields.Count < FeatureSpec.MaxFields)
         {
-            foreach (var field in schema.Fields)
+            foreach (var field in tried)
             {
                 if (!baseline.Fields.Contains(field))
                 {
@@ -50,14 +52,16 @@ internal sealed class SuggestionSearch
                 .Where(c => c.Fields.Count == 2)
                 .Select(c => (Math.Min(c.Fields[0].Index, c.Fields[1].Index), Math.Max(c.Fields[0].Index, c.Fields[1].Index)))
                 .ToHashSet();
-            for (var a = 0; a < schema.Count; a++)
+            var ordered = tried.OrderBy(f => f.Index).ToList();
+            for (var i = 0; i < ordered.Count; i++)
             {
-                for (var b = a + 1; b < schema.Count; b++)
+                for (var j = i + 1; j < ordered.Count; j++)
                 {
-                    if (!existing.Contains((a, b)))
+                    var (a, b) = (ordered[i], ordered[j]);
+                    if (!existing.Contains((a.Index, b.Index)))
                     {
-                        var name = $"{schema[a].Name}&{schema[b].Name}";
-                        additions.Add(($"+{name}", baseline.WithCross(schema[a].Name, schema[b].Name).WithName($"{baseline.Name}+{name}")));
+                        var name = $"{a.Name}&{b.Name}";
+                        additions.Add(($"+{name}", baseline.WithCross(a.Name, b.Name).WithName($"{baseline.Name}+{name}")));
                     }
                 }
             }
@@ -73,14 +77,15 @@ internal sealed class SuggestionSearch
     /// </summary>
     public (List<Suggestion> Suggestions, double Resolution) Run(SpecOutcome baseline, SplitData data, IBacktestProgress progress)
     {
-        var additions = Additions(baseline.Source.Spec);
+        var additions = Additions(baseline.Source.Spec, _settings.SuggestFields);
         var stage = progress.Begin("suggest", additions.Count);
         var bootstrap = _engine.Bootstrap();
         var baselineModel = baseline.Model!;
+        var budget = _settings.TimingBudget / 2;
         var resolution = MinimumCostNanoseconds;
         for (var trial = 0; trial < ResolutionTrials; trial++)
         {
-            resolution = Math.Max(resolution, Math.Abs(ServingCost.Extra(baselineModel, baselineModel, data.TimingRequests, s_timingBudget).Extra));
+            resolution = Math.Max(resolution, Math.Abs(ServingCost.Extra(baselineModel, baselineModel, data.TimingRequests, budget).Extra));
         }
 
         var suggestions = new List<Suggestion>(additions.Count);
@@ -90,7 +95,7 @@ internal sealed class SuggestionSearch
             var source = new SpecSource(spec, spec.Name, SpecSource.Suggestion, null, change);
             var outcome = _engine.RunSpec(source, data, NullProgress.Instance);
             // Time the baseline and the candidate by turns, so both see the machine in the same state.
-            var (_, candidateNs, extraNs) = ServingCost.Extra(baselineModel, outcome.Model!, data.TimingRequests, s_timingBudget);
+            var (_, candidateNs, extraNs) = ServingCost.Extra(baselineModel, outcome.Model!, data.TimingRequests, budget);
             var comparison = bootstrap.Compare(baseline.Predictions, outcome.Predictions, data.Labels);
             // Keep the figures, not the model and predictions: there may be hundreds of these.
             suggestions.Add(new Suggestion

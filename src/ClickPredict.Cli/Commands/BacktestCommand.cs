@@ -42,6 +42,8 @@ internal static class BacktestCommand
         var bootstrap = CliOptions.Count("--bootstrap", "Paired-bootstrap resamples", 1000, minimum: 10);
         var confidence = CliOptions.Number("--confidence", "Interval coverage (default 0.95)", 0, exclusive: true);
         var suggest = new Option<bool>("--suggest") { Description = "Try every single field and pairwise cross the baseline lacks; rank by log-loss gain per ns of serving cost" };
+        var suggestFields = new Option<string?>("--suggest-fields") { Description = "With --suggest: only try these fields (comma-separated) and crosses among them" };
+        var maxIterations = CliOptions.Count("--max-iterations", "L-BFGS iteration cap (default 1000)", 0, minimum: 0);
         var noiseField = new Option<string?>("--noise-field") { Description = "Replace this field (one the baseline does not use) with seeded random categories in every row: a pure-noise field for candidates to add" };
         var noiseValues = CliOptions.Count("--noise-values", "Distinct values of the --noise-field noise", 100, minimum: 2);
         var maxRows = CliOptions.Count("--max-rows", "Read at most this many rows (0 = all)", 0, minimum: 0);
@@ -50,11 +52,12 @@ internal static class BacktestCommand
         var beta = CliOptions.Number("--beta", "FTRL learning-rate smoothing (default 1)", 0, exclusive: true);
         var l1 = CliOptions.Number("--l1", "L1 strength (FTRL lambda1 default 1; L-BFGS default 1)", 0, exclusive: false);
         var l2 = CliOptions.Number("--l2", "L2 strength (FTRL lambda2 default 1; L-BFGS default 1)", 0, exclusive: false);
+        var timing = CliOptions.Count("--timing-ms", "Milliseconds spent timing each spec's serving cost (each suggestion: half)", 150);
 
         var command = new Command("backtest", "Compare feature specs on the same data: accuracy with bootstrap intervals, serving cost, training time")
         {
-            data, format, baseline, candidates, algorithm, split, progressive, report, json, seed, bootstrap, confidence, suggest,
-            noiseField, noiseValues, maxRows, passes, alpha, beta, l1, l2,
+            data, format, baseline, candidates, algorithm, split, progressive, report, json, seed, bootstrap, confidence, suggest, suggestFields, maxIterations,
+            noiseField, noiseValues, maxRows, passes, alpha, beta, l1, l2, timing,
         };
         command.SetAction(parsed =>
         {
@@ -73,6 +76,8 @@ internal static class BacktestCommand
                 Resamples = parsed.GetValue(bootstrap),
                 Confidence = parsed.GetValue(confidence),
                 Suggest = parsed.GetValue(suggest),
+                SuggestFields = parsed.GetValue(suggestFields),
+                MaxIterations = parsed.GetValue(maxIterations),
                 NoiseField = parsed.GetValue(noiseField),
                 NoiseValues = parsed.GetValue(noiseValues),
                 MaxRows = parsed.GetValue(maxRows),
@@ -81,6 +86,7 @@ internal static class BacktestCommand
                 Beta = parsed.GetValue(beta),
                 L1 = parsed.GetValue(l1),
                 L2 = parsed.GetValue(l2),
+                TimingMilliseconds = parsed.GetValue(timing),
                 CommandLine = "clickpredict " + string.Join(' ', parsed.Tokens.Select(t => Quote(t.Value))),
             };
             return Run(context, request);
@@ -141,6 +147,16 @@ internal static class BacktestCommand
         }
 
         var isFtrl = request.Algorithm == BacktestSettings.Ftrl;
+        if (isFtrl && request.MaxIterations != 0)
+        {
+            throw new CliException("--max-iterations applies to --algo lbfgs only");
+        }
+
+        if (!request.Suggest && request.SuggestFields is not null)
+        {
+            throw new CliException("--suggest-fields narrows --suggest; add --suggest");
+        }
+
         if (!isFtrl && (request.Progressive || request.Passes != 1 || request.Alpha is not null || request.Beta is not null))
         {
             throw new CliException($"--progressive, --passes, --alpha and --beta apply to --algo ftrl only, not {request.Algorithm}");
@@ -188,6 +204,30 @@ internal static class BacktestCommand
             }
         }
 
+        List<FieldDefinition>? suggestFields = null;
+        if (request.SuggestFields is { } list)
+        {
+            var schema = specs[0].Spec.Schema;
+            suggestFields = [];
+            foreach (var name in list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            {
+                if (!schema.TryGetField(name, out var field))
+                {
+                    throw new CliException($"--suggest-fields: schema '{schema.Name}' has no field '{name}'");
+                }
+
+                if (!suggestFields.Contains(field))
+                {
+                    suggestFields.Add(field);
+                }
+            }
+
+            if (suggestFields.Count == 0)
+            {
+                throw new CliException("--suggest-fields: no field names given");
+            }
+        }
+
         var defaults = new FtrlOptions();
         var ftrl = new FtrlOptions
         {
@@ -197,7 +237,13 @@ internal static class BacktestCommand
             Lambda2 = request.L2 ?? defaults.Lambda2,
         };
         var lbfgsDefaults = new LbfgsOptions();
-        var lbfgs = new LbfgsOptions { L1 = request.L1 ?? lbfgsDefaults.L1, L2 = request.L2 ?? lbfgsDefaults.L2, Seed = request.Seed };
+        var lbfgs = new LbfgsOptions
+        {
+            L1 = request.L1 ?? lbfgsDefaults.L1,
+            L2 = request.L2 ?? lbfgsDefaults.L2,
+            MaxIterations = request.MaxIterations > 0 ? request.MaxIterations : lbfgsDefaults.MaxIterations,
+            Seed = request.Seed,
+        };
         ftrl.Validate();
         lbfgs.Validate();
 
@@ -219,6 +265,8 @@ internal static class BacktestCommand
             NoiseCardinality = request.NoiseValues,
             MaxRows = request.MaxRows == 0 ? long.MaxValue : request.MaxRows,
             Suggest = request.Suggest,
+            SuggestFields = suggestFields,
+            TimingBudget = TimeSpan.FromMilliseconds(request.TimingMilliseconds),
             CommandLine = request.CommandLine,
         };
     }
@@ -310,6 +358,10 @@ internal static class BacktestCommand
 
         public bool Suggest { get; init; }
 
+        public string? SuggestFields { get; init; }
+
+        public int MaxIterations { get; init; }
+
         public string? NoiseField { get; init; }
 
         public int NoiseValues { get; init; }
@@ -325,6 +377,8 @@ internal static class BacktestCommand
         public double? L1 { get; init; }
 
         public double? L2 { get; init; }
+
+        public int TimingMilliseconds { get; init; }
 
         public required string CommandLine { get; init; }
     }

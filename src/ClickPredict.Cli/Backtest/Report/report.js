@@ -75,12 +75,13 @@
     return { x: sx, y: sy, plot: plot };
   }
 
-  function line(f, points, cls, stroke, label) {
+  // A polyline through `points`; `name` (the spec) goes in data-spec, `label` in its tooltip.
+  function line(f, points, cls, stroke, name, label) {
     var d = points.map(function (p, i) {
       return (i === 0 ? 'M' : 'L') + f.x(p[0]).toFixed(2) + ',' + f.y(p[1]).toFixed(2);
     }).join('');
     var path = el('path', { 'class': cls, d: d, stroke: stroke, 'data-points': points.length }, f.plot);
-    if (label) { path.setAttribute('data-spec', label); tooltip(path, label); }
+    if (name) { path.setAttribute('data-spec', name); tooltip(path, label || name); }
     return path;
   }
 
@@ -103,7 +104,7 @@
     specs.forEach(function (s) {
       var roc = s.curves.roc;
       if (roc.length < 2) { return; }
-      line(f, roc, 'series', s.color, s.name + ' (AUC ' + (s.metrics.auc === null ? 'n/a' : s.metrics.auc.toFixed(4)) + ')');
+      line(f, roc, 'series', s.color, s.name, s.name + ' (AUC ' + (s.metrics.auc === null ? 'n/a' : s.metrics.auc.toFixed(4)) + ')');
       series++; points += roc.length;
     });
     done(svg, series, points);
@@ -121,7 +122,7 @@
     specs.forEach(function (s) {
       var bins = s.metrics.reliability.map(function (b) { return [b.meanPredicted, b.observedRate, b.count]; });
       if (bins.length === 0) { return; }
-      line(f, bins, 'series', s.color, s.name + ' (calibration ' + (s.metrics.calibration === null ? 'n/a' : s.metrics.calibration.toFixed(3)) + ')');
+      line(f, bins, 'series', s.color, s.name, s.name + ' (calibration ' + (s.metrics.calibration === null ? 'n/a' : s.metrics.calibration.toFixed(3)) + ')');
       bins.forEach(function (b) {
         var dot = el('circle', { 'class': 'point', cx: f.x(b[0]).toFixed(2), cy: f.y(b[1]).toFixed(2), r: 3.5, fill: s.color, 'data-spec': s.name }, f.plot);
         tooltip(dot, s.name + ': predicted ' + b[0].toFixed(4) + ', observed ' + b[1].toFixed(4) + ' over ' + b[2] + ' rows');
@@ -143,7 +144,7 @@
     specs.forEach(function (s) {
       var curve = s.curves.logLossOverTime;
       if (curve.length === 0) { return; }
-      line(f, curve, 'series', s.color, s.name + ' (final ' + curve[curve.length - 1][1].toFixed(5) + ')');
+      line(f, curve, 'series', s.color, s.name, s.name + ' (final ' + curve[curve.length - 1][1].toFixed(5) + ')');
       series++; points += curve.length;
     });
     var clip = el('clipPath', { id: 'clip-logloss' }, svg);
