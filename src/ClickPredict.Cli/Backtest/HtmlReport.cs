@@ -162,7 +162,7 @@ internal static class HtmlReport
     private static string DeltaCell(MetricDifference d, string format, bool lowerIsBetter)
     {
         var cls = !d.ExcludesZero ? string.Empty : (lowerIsBetter ? d.Upper < 0 : d.Lower > 0) ? " class=\"better\"" : " class=\"worse\"";
-        return $"<td{cls}>{E(F(d.Difference, format))} <span class=\"ci\">[{E(F(d.Lower, format))}, {E(F(d.Upper, format))}]</span></td>";
+        return $"<td{cls}>{E(F(d.Difference, format))} <span class=\"ci range\">[{E(F(d.Lower, format))}, {E(F(d.Upper, format))}]</span></td>";
     }
 
     private static string Cell(string text) => $"<td>{E(text)}</td>";

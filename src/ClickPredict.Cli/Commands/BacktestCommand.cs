@@ -323,9 +323,10 @@ internal static class BacktestCommand
     private static IAnsiConsole ErrorConsole(CliContext context) => AnsiConsole.Create(new AnsiConsoleSettings
     {
         Out = new AnsiConsoleOutput(context.Error),
-        Ansi = AnsiSupport.Detect,
+        // As CliContext does for stdout: a terminal gets live rendering.
+        Ansi = AnsiSupport.Yes,
         ColorSystem = ColorSystemSupport.Detect,
-        Interactive = InteractionSupport.Detect,
+        Interactive = InteractionSupport.Yes,
     });
 
     private static string Quote(string token) => token.Length > 0 && !token.Any(char.IsWhiteSpace) ? token : $"\"{token}\"";

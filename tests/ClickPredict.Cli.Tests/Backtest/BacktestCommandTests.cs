@@ -156,6 +156,22 @@ public class BacktestCommandTests
     }
 
     [Fact]
+    public void Backtest_OnATerminal_DrawsLiveBars_AndWithJsonKeepsThemOffStdout()
+    {
+        var (exit, output, error) = CliRunner.Run(true, Quick("--candidate", s_crosses));
+        Assert.True(exit == 0, error);
+        Assert.Contains("\u001b[", output);
+        Assert.Contains("accuracy on the test rows", output);
+        Assert.Contains("serving and training cost", output);
+
+        (exit, output, error) = CliRunner.Run(true, Quick("--candidate", s_crosses, "--json"));
+        Assert.True(exit == 0, error);
+        Assert.Equal(2, JsonDocument.Parse(output).RootElement.GetProperty("specs").GetArrayLength());
+        Assert.Contains("\u001b[", error);
+        Assert.Contains("100%", error);
+    }
+
+    [Fact]
     public void Backtest_SameSpecTwice_DiffersByExactlyNothing()
     {
         var json = Json(Quick("--candidate", s_avazu, "--json"));
@@ -257,8 +273,8 @@ public class BacktestCommandTests
     public void Backtest_OnTheRealAvazuSample_NoiseShowsNoGain_AndTheCrossesAGainClearOfZero()
     {
         // The committed specs and the exact command of docs/BENCHMARKS.md (Back-test): the figures there, kept true.
-        var json = Json("backtest", "--data", CliRunner.Avazu, "--format", "avazu", "--baseline", s_avazu, "--candidate", s_noise, "--candidate", s_crosses,
-            "--noise-field", "day_of_week", "--alpha", "0.05", "--l1", "0", "--split", "0.5", "--timing-ms", "10", "--json");
+        var json = Json("backtest", "--data", CliRunner.Avazu, "--format", "avazu", "--baseline", CliRunner.Spec("avazu-fields"), "--candidate", s_noise,
+            "--candidate", s_crosses, "--noise-field", "day_of_week", "--alpha", "0.05", "--l1", "0", "--split", "0.5", "--timing-ms", "10", "--json");
         var specs = json.GetProperty("specs");
         Assert.Equal(4_999, json.GetProperty("split").GetProperty("testRows").GetInt32());
         var noise = specs[1].GetProperty("vsBaseline").GetProperty("logLoss");
@@ -267,6 +283,8 @@ public class BacktestCommandTests
         var crosses = specs[2].GetProperty("vsBaseline").GetProperty("logLoss");
         Assert.True(crosses.GetProperty("upper").GetDouble() < 0, $"crosses interval [{crosses.GetProperty("lower")}, {crosses.GetProperty("upper")}]");
         Assert.True(specs[2].GetProperty("vsBaseline").GetProperty("auc").GetProperty("lower").GetDouble() > 0);
+        Assert.Equal(-0.00208, crosses.GetProperty("difference").GetDouble(), 5);
+        Assert.Equal(0.00002, noise.GetProperty("difference").GetDouble(), 5);
     }
 
     [Fact]

@@ -40,7 +40,7 @@ public class BacktestErrorTests
     {
         using var dir = new TempDirectory();
         var spec = dir.File("bad.json");
-        File.WriteAllText(spec, File.ReadAllText(s_crosses).Replace("[\"site_domain\"", "[\"site_domian\"", StringComparison.Ordinal));
+        File.WriteAllText(spec, File.ReadAllText(s_crosses).Replace("\"site_domain\"", "\"site_domian\"", StringComparison.Ordinal));
         var report = dir.File("report.html");
 
         AssertOneLineError(Backtest(CliRunner.Avazu, "avazu", s_avazu, spec, report), 1, "bad.json", "unknown field 'site_domian'", "did you mean 'site_domain'");
