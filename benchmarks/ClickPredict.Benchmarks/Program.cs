@@ -5,5 +5,15 @@ namespace ClickPredict.Benchmarks;
 /// <summary>Runs the benchmarks the command line selects, e.g. <c>--filter *Scoring*</c>.</summary>
 internal static class Program
 {
-    private static void Main(string[] args) => BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+    private static int Main(string[] args)
+    {
+        // Bidder tools (bare-Kestrel baseline, load generator, request bodies, test model) take their own verbs.
+        if (Bidder.BidderTools.TryRun(args, out var exitCode))
+        {
+            return exitCode;
+        }
+
+        BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+        return 0;
+    }
 }
