@@ -16,10 +16,10 @@ namespace ClickPredict.Cli.Tests.Backtest;
 /// <see cref="BacktestScorer"/>, the back-test's in-memory model) to the logged pCTR, bit for bit.
 /// </summary>
 /// <remarks>
-/// The bidder itself (branch <c>bidder</c>) is not in this branch yet; this test drives the same Core
-/// calls its bid engine makes (score every fitting creative of the imp, take the best, extract the
-/// request and that creative's fields again for the event). Once the bidder lands, events from the
-/// real endpoint can replace the generated log.
+/// This test drives the Core calls the bidder's engine makes (score every fitting creative of the imp,
+/// take the best, extract the request and that creative's fields again for the event) over many
+/// requests and with the bidder's full spec; <see cref="RealBidderParityTests"/> does the same with
+/// events logged by the real bidder over HTTP and Kafka.
 /// </remarks>
 public class BidLogParityTests
 {
