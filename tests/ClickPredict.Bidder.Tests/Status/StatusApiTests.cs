@@ -4,6 +4,7 @@ using ClickPredict.Bidder.Status;
 using ClickPredict.Bidder.Tests.Infrastructure;
 using ClickPredict.Core.Registry;
 using ClickPredict.Core.Simulation;
+using ClickPredict.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace ClickPredict.Bidder.Tests.Status;
@@ -39,12 +40,32 @@ public sealed class StatusApiTests : IClassFixture<BidderFixture>
     {
         var registry = new ModelRegistry(_fixture.Factory.RegistryPath);
         registry.RecordDecision(new RegistryDecision { AtUtc = BidderFactory.StartTime, Decision = "skip", Reasons = ["candidate did not beat the champion by 0.5%"], CandidateLogLoss = 0.3, ChampionLogLoss = 0.29 });
+        var before = Totals(await GetStatus());
 
-        // Traffic: bids, their wins and some clicks, through the real endpoints.
-        var sim = new TrafficSimulator(new SimulatorOptions { Seed = 31 });
-        var won = 0;
-        var clicked = 0;
-        for (var i = 0; i < 60; i++)
+        var (requests, won, clicked) = await DriveTrafficAndLabel(seed: 31);
+
+        var view = await GetStatus();
+        var after = Totals(view);
+        Assert.Equal(requests, after.Requests - before.Requests);
+        Assert.Equal(won, after.Impressions - before.Impressions);
+        Assert.Equal(clicked, after.Clicks - before.Clicks);
+        Assert.Equal(_fixture.Model.Info.Label, view.GetProperty("model").GetProperty("serving").GetProperty("label").GetString());
+        var scored = view.GetProperty("series").EnumerateArray().Where(p => p.TryGetProperty("logLoss", out _)).ToList();
+        Assert.NotEmpty(scored);
+        Assert.All(scored, p => Assert.InRange(p.GetProperty("logLoss").GetDouble(), 0.0, 10.0));
+        var decision = view.GetProperty("decisions").EnumerateArray().First();
+        Assert.Equal("skip", decision.GetProperty("decision").GetString());
+        Assert.Contains("did not beat", decision.GetProperty("reasons")[0].GetString());
+        Assert.NotEmpty(view.GetProperty("publishes").EnumerateArray());
+    }
+
+    /// <summary>Bids through the real endpoint, wins every bid and clicks every third, then lets the click window pass.</summary>
+    private async Task<(int Requests, int Won, int Clicked)> DriveTrafficAndLabel(int seed)
+    {
+        var sim = new TrafficSimulator(new SimulatorOptions { Seed = seed });
+        int won = 0, clicked = 0;
+        const int Requests = 60;
+        for (var i = 0; i < Requests; i++)
         {
             using var response = await _client.PostBid(sim.Next().ToJson());
             if (response.StatusCode != HttpStatusCode.OK)
@@ -74,22 +95,51 @@ public sealed class StatusApiTests : IClassFixture<BidderFixture>
         _fixture.Factory.Clock.Advance(TimeSpan.FromSeconds(301));
         status.LabelDue();
         _fixture.Factory.Clock.Advance(TimeSpan.FromSeconds(-301));
+        return (Requests, won, clicked);
+    }
 
-        using var json = await _client.GetAsync("/status.json");
-        Assert.Equal(HttpStatusCode.OK, json.StatusCode);
-        var view = await json.Json();
-        Assert.Equal(_fixture.Model.Info.Label, view.GetProperty("model").GetProperty("serving").GetProperty("label").GetString());
+    private async Task<JsonElement> GetStatus()
+    {
+        using var response = await _client.GetAsync("/status.json");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return await response.Json();
+    }
+
+    private static (long Requests, long Impressions, long Clicks) Totals(JsonElement view)
+    {
         var series = view.GetProperty("series").EnumerateArray().ToList();
-        Assert.True(series.Sum(p => p.GetProperty("requests").GetInt64()) >= 60);
-        Assert.Equal(won, series.Sum(p => p.GetProperty("impressions").GetInt64()));
-        Assert.Equal(clicked, series.Sum(p => p.GetProperty("clicks").GetInt64()));
-        var scored = series.Where(p => p.TryGetProperty("logLoss", out _)).ToList();
-        Assert.NotEmpty(scored);
-        Assert.All(scored, p => Assert.InRange(p.GetProperty("logLoss").GetDouble(), 0.0, 10.0));
-        var decision = view.GetProperty("decisions").EnumerateArray().First();
-        Assert.Equal("skip", decision.GetProperty("decision").GetString());
-        Assert.Contains("did not beat", decision.GetProperty("reasons")[0].GetString());
-        Assert.NotEmpty(view.GetProperty("publishes").EnumerateArray());
+        return (series.Sum(p => p.GetProperty("requests").GetInt64()), series.Sum(p => p.GetProperty("impressions").GetInt64()), series.Sum(p => p.GetProperty("clicks").GetInt64()));
+    }
+
+    [Fact]
+    public async Task StatusPage_RendersItsChartsWithData_InHeadlessChromium()
+    {
+        new ModelRegistry(_fixture.Factory.RegistryPath).RecordDecision(new RegistryDecision { AtUtc = BidderFactory.StartTime, Decision = "skip", Reasons = ["candidate did not beat the champion by 0.5%"] });
+        await DriveTrafficAndLabel(seed: 32);
+
+        var dom = HeadlessChromium.DumpDom(new Uri(_fixture.Factory.BaseAddress, "/").AbsoluteUri);
+
+        Assert.Contains("data-updated=", dom);
+        foreach (var chart in new[] { "chart-logloss", "chart-calibration", "chart-qps", "chart-latency" })
+        {
+            var points = ChartPoints(dom, chart);
+            Assert.True(points > 0, $"{chart} drew no points");
+        }
+
+        // The served model is named, and the policy's decision is listed with its reason.
+        Assert.Contains(_fixture.Model.Info.Label, dom);
+        Assert.Contains("did not beat the champion", dom);
+    }
+
+    /// <summary>The data-points count the page's chart code set on an SVG (-1 when the chart never rendered).</summary>
+    private static int ChartPoints(string dom, string id)
+    {
+        var at = dom.IndexOf($"id=\"{id}\"", StringComparison.Ordinal);
+        Assert.True(at >= 0, $"no element {id}");
+        var tagEnd = dom.IndexOf('>', at);
+        var tag = dom[dom.LastIndexOf('<', at)..tagEnd];
+        var match = System.Text.RegularExpressions.Regex.Match(tag, "data-points=\"(\\d+)\"");
+        return tag.Contains("data-rendered=\"true\"", StringComparison.Ordinal) && match.Success ? int.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) : -1;
     }
 
     [Fact]
