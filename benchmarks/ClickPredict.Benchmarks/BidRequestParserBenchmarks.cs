@@ -25,9 +25,6 @@ public class BidRequestParserBenchmarks
         }
     }
 
-    /// <summary>Mean body size in bytes, for the report.</summary>
-    public double MeanBodyBytes => _json.Average(b => b.Length);
-
     [Benchmark(OperationsPerInvoke = SimulatedTraffic.RequestCount)]
     public int ParseIntoWarmRequest()
     {

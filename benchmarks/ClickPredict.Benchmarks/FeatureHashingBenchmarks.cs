@@ -27,9 +27,6 @@ public class FeatureHashingBenchmarks
         _indices = new int[_hasher.FeatureCount];
     }
 
-    /// <summary>Features per example (fields and crosses), for the report.</summary>
-    public int FeaturesPerExample => _hasher.FeatureCount;
-
     [Benchmark(OperationsPerInvoke = SimulatedTraffic.RequestCount)]
     public int AllIndices()
     {

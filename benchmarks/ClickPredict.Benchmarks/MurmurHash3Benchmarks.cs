@@ -53,9 +53,6 @@ public class MurmurHash3Benchmarks
         }
     }
 
-    /// <summary>Mean length of the hashed values, for the report.</summary>
-    public double MeanValueLength => (double)_bytes.Length / ValueCount;
-
     [Benchmark(OperationsPerInvoke = ValueCount)]
     public uint FieldValue()
     {
