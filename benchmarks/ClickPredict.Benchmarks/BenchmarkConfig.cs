@@ -15,5 +15,8 @@ internal static class BenchmarkConfig
         .AddJob(Job.Default.WithGcServer(false).WithGcConcurrent(false).AsMutator())
         .AddDiagnoser(MemoryDiagnoser.Default)
         // The full JSON export is what the allocation-budget check reads.
-        .AddExporter(JsonExporter.Full);
+        .AddExporter(JsonExporter.Full)
+        // The machine is shared: under load, building the generated project can outlast the
+        // default two minutes, and a timed-out build loses the whole class's results.
+        .WithBuildTimeout(TimeSpan.FromMinutes(10));
 }
