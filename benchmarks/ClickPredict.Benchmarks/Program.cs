@@ -2,18 +2,30 @@ using BenchmarkDotNet.Running;
 
 namespace ClickPredict.Benchmarks;
 
-/// <summary>Runs the benchmarks the command line selects, e.g. <c>--filter *Scoring*</c>.</summary>
+/// <summary>
+/// Runs the benchmarks the command line selects (e.g. <c>--filter *EndToEnd*</c>), then holds the
+/// results against the allocation budget; or, with <c>--check-budget [results dir]</c>, only checks
+/// an earlier run's JSON export. Non-zero exit when a benchmark allocates over its budget. The
+/// bidder's tools (bare-Kestrel baseline, load generator, request bodies, test model) take their
+/// own verbs.
+/// </summary>
 internal static class Program
 {
     private static int Main(string[] args)
     {
-        // Bidder tools (bare-Kestrel baseline, load generator, request bodies, test model) take their own verbs.
         if (Bidder.BidderTools.TryRun(args, out var exitCode))
         {
             return exitCode;
         }
 
-        BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
-        return 0;
+        if (args.Length > 0 && args[0] == BudgetCommand.Flag)
+        {
+            return BudgetCommand.Run(args[1..]);
+        }
+
+        // Whole seconds: file times may be coarser than the clock.
+        var started = DateTime.UtcNow.AddSeconds(-1);
+        var summaries = BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args, BenchmarkConfig.Create()).ToArray();
+        return BudgetCommand.AfterRun(summaries, started);
     }
 }

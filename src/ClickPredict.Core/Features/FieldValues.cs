@@ -106,6 +106,13 @@ public sealed class FieldValues
     /// <summary>Writes an integer in invariant decimal form.</summary>
     public void Set(int field, long value)
     {
+        if ((ulong)value <= 9)
+        {
+            // Most OpenRTB enums and flags are one digit: skip the general formatter.
+            Reserve(field, 1)[0] = (byte)('0' + value);
+            return;
+        }
+
         Span<byte> buffer = stackalloc byte[20];
         Utf8Formatter.TryFormat(value, buffer, out var written);
         Set(field, buffer[..written]);

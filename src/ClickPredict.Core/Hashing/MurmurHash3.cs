@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace ClickPredict.Core.Hashing;
 
@@ -18,28 +19,33 @@ public static class MurmurHash3
     public static uint Hash32(ReadOnlySpan<byte> data, uint seed)
     {
         var h = seed;
-        var blocks = data.Length >> 2;
-        // Whole 4-byte blocks, read little-endian whatever the machine's order.
-        for (var i = 0; i < blocks; i++)
+        ref var start = ref MemoryMarshal.GetReference(data);
+        var blockBytes = data.Length & ~3;
+        // Whole 4-byte blocks, read little-endian whatever the machine's order. The reads stay
+        // inside data (offset + 4 <= blockBytes <= Length), so they skip the per-block slice and
+        // its bounds check: this runs for every field of every request.
+        for (var offset = 0; offset < blockBytes; offset += 4)
         {
-            var k = BinaryPrimitives.ReadUInt32LittleEndian(data.Slice(i << 2, 4));
-            h ^= MixK(k);
-            h = BitOperations.RotateLeft(h, 13);
-            h = (h * 5) + 0xe6546b64;
+            var k = Unsafe.ReadUnaligned<uint>(ref Unsafe.Add(ref start, offset));
+            if (!BitConverter.IsLittleEndian)
+            {
+                k = BinaryPrimitives.ReverseEndianness(k);
+            }
+
+            h = Round(h, k);
         }
 
-        var tail = data.Slice(blocks << 2);
         uint k1 = 0;
-        switch (tail.Length)
+        switch (data.Length & 3)
         {
             case 3:
-                k1 ^= (uint)tail[2] << 16;
+                k1 ^= (uint)Unsafe.Add(ref start, blockBytes + 2) << 16;
                 goto case 2;
             case 2:
-                k1 ^= (uint)tail[1] << 8;
+                k1 ^= (uint)Unsafe.Add(ref start, blockBytes + 1) << 8;
                 goto case 1;
             case 1:
-                k1 ^= tail[0];
+                k1 ^= Unsafe.Add(ref start, blockBytes);
                 h ^= MixK(k1);
                 break;
         }

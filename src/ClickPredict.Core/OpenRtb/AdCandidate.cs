@@ -1,4 +1,6 @@
+using System.Runtime.CompilerServices;
 using System.Text;
+using ClickPredict.Core.Features;
 
 namespace ClickPredict.Core.OpenRtb;
 
@@ -8,6 +10,9 @@ namespace ClickPredict.Core.OpenRtb;
 /// </summary>
 public sealed class AdCandidate
 {
+    // The candidate's slot hashes under the hasher that last scored it (see SlotHashes).
+    private CandidateHashes? _hashes;
+
     public AdCandidate(string creativeId, string campaignId, string advertiserId, int width, int height)
     {
         ArgumentException.ThrowIfNullOrEmpty(creativeId);
@@ -44,5 +49,39 @@ public sealed class AdCandidate
 
     internal byte[] SizeUtf8 { get; }
 
+    /// <summary>
+    /// The hashes of this candidate's fields under <paramref name="hasher"/> (an OpenRTB spec's): the
+    /// <c>[RequestSlotCount..SlotCount)</c> part of the slot hashes, exactly what
+    /// <see cref="FeatureHasher.HashCandidateFields"/> writes once <see cref="OpenRtbFieldExtractor.ExtractCandidate"/>
+    /// has filled them in. A candidate's fields never change, so they are hashed once per hasher
+    /// (that is, once per model) and kept, instead of once per request.
+    /// </summary>
+    internal ReadOnlySpan<uint> SlotHashes(FeatureHasher hasher)
+    {
+        // One read: the pair is published whole, so a reader sees a matching pair or replaces it.
+        var hashes = _hashes;
+        if (hashes is null || !ReferenceEquals(hashes.Hasher, hasher))
+        {
+            hashes = HashFor(hasher);
+            _hashes = hashes;
+        }
+
+        return hashes.Hashes;
+    }
+
+    // Cold: once per candidate and model.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private CandidateHashes HashFor(FeatureHasher hasher)
+    {
+        var values = new FieldValues(hasher.Spec.Schema);
+        OpenRtbFieldExtractor.ExtractCandidate(this, values);
+        var slots = new uint[hasher.SlotCount];
+        hasher.HashCandidateFields(values, slots);
+        return new CandidateHashes(hasher, slots[hasher.RequestSlotCount..]);
+    }
+
     public override string ToString() => $"{CreativeId} ({CampaignId}, {Width}x{Height})";
 }
+
+/// <summary>A candidate's slot hashes and the hasher they were made with, published as one object.</summary>
+internal sealed record CandidateHashes(FeatureHasher Hasher, uint[] Hashes);
