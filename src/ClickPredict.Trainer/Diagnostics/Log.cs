@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 namespace ClickPredict.Trainer.Diagnostics;
 
 /// <summary>
-/// Source-generated log messages of the trainer. Event ids are fixed once published; next free id: 25.
+/// Source-generated log messages of the trainer. Event ids are fixed once published; next free id: 26.
 /// </summary>
 internal static partial class Log
 {
@@ -68,4 +68,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 24, Level = LogLevel.Warning, Message = "Retrain policy reload refused, keeping the previous one: {Problems}")]
     public static partial void PolicyRefused(ILogger logger, string problems);
+
+    [LoggerMessage(EventId = 25, Message = "librdkafka {Facility} [{Name}]: {Message}")]
+    public static partial void Librdkafka(ILogger logger, LogLevel level, string facility, string name, string message);
 }

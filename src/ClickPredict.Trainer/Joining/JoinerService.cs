@@ -198,6 +198,7 @@ internal sealed class JoinerService : BackgroundService
         config.MessageTimeoutMs = 0;
         config.Partitioner = Confluent.Kafka.Partitioner.Murmur2Random;
         return new ProducerBuilder<string, byte[]>(config)
+            .SetLogHandler((_, message) => LogLibrdkafka(message))
             .SetErrorHandler((_, error) =>
             {
                 if (error.IsFatal)
@@ -214,6 +215,7 @@ internal sealed class JoinerService : BackgroundService
         // Range hands partition p of every subscribed topic to the same member: the co-partitioning the join needs.
         config.PartitionAssignmentStrategy = PartitionAssignmentStrategy.Range;
         return new ConsumerBuilder<string, byte[]>(config)
+            .SetLogHandler((_, message) => LogLibrdkafka(message))
             .SetPartitionsAssignedHandler(OnAssigned)
             .SetPartitionsRevokedHandler(OnRevoked)
             .SetPartitionsLostHandler(OnLost)
@@ -619,7 +621,7 @@ internal sealed class JoinerService : BackgroundService
     {
         var config = _clients.CreateConsumerConfig(_options.Joiner.GroupId + "-recovery");
         config.EnableAutoCommit = false;
-        using var scanner = new ConsumerBuilder<string, Ignore>(config).Build();
+        using var scanner = new ConsumerBuilder<string, Ignore>(config).SetLogHandler((_, message) => LogLibrdkafka(message)).Build();
         var tp = new TopicPartition(_examplesTopic, partition);
         var marks = scanner.QueryWatermarkOffsets(tp, TimeSpan.FromSeconds(30));
         var start = from >= 0 ? Math.Max(from, marks.Low.Value) : Math.Max(marks.Low.Value, marks.High.Value - _options.Joiner.RecoveryScanLimit);
@@ -651,6 +653,15 @@ internal sealed class JoinerService : BackgroundService
 
         scanner.Close();
         return (ids, marks.High.Value);
+    }
+
+    private void LogLibrdkafka(LogMessage message)
+    {
+        var level = (LogLevel)message.LevelAs(LogLevelType.MicrosoftExtensionsLogging);
+        if (_logger.IsEnabled(level))
+        {
+            Log.Librdkafka(_logger, level, message.Facility, message.Name, message.Message);
+        }
     }
 
     private static T Checked<T>(T value, string key)

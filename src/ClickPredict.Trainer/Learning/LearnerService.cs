@@ -227,7 +227,7 @@ internal sealed class LearnerService : BackgroundService
 
         var config = _clients.CreateConsumerConfig(_options.Learner.GroupId);
         config.EnableAutoCommit = false;
-        _consumer = new ConsumerBuilder<string, byte[]>(config).Build();
+        _consumer = new ConsumerBuilder<string, byte[]>(config).SetLogHandler((_, message) => LogLibrdkafka(message)).Build();
         var partitions = ExamplePartitions(token);
         var committed = Committed(partitions);
         _consumer.Assign(partitions.Select(p => new TopicPartitionOffset(_topic, p,
@@ -241,7 +241,7 @@ internal sealed class LearnerService : BackgroundService
 
     private List<int> ExamplePartitions(CancellationToken token)
     {
-        using var admin = new AdminClientBuilder(_clients.CreateAdminClientConfig()).Build();
+        using var admin = new AdminClientBuilder(_clients.CreateAdminClientConfig()).SetLogHandler((_, message) => LogLibrdkafka(message)).Build();
         while (true)
         {
             token.ThrowIfCancellationRequested();
@@ -542,6 +542,15 @@ internal sealed class LearnerService : BackgroundService
         to.OrderBy(p => p.Key).Select(p => from is null
             ? string.Create(CultureInfo.InvariantCulture, $"{_topic}/{p.Key}:{p.Value}")
             : string.Create(CultureInfo.InvariantCulture, $"{_topic}/{p.Key}:{from.GetValueOrDefault(p.Key, p.Value)}-{p.Value}")));
+
+    private void LogLibrdkafka(LogMessage message)
+    {
+        var level = (LogLevel)message.LevelAs(LogLevelType.MicrosoftExtensionsLogging);
+        if (_logger.IsEnabled(level))
+        {
+            Log.Librdkafka(_logger, level, message.Facility, message.Name, message.Message);
+        }
+    }
 
     private static void AddFinite(Dictionary<string, double> metrics, string key, double value)
     {
