@@ -156,7 +156,7 @@ internal sealed class CapturingLoggerProvider : ILoggerProvider
         {
             lock (owner._lines)
             {
-                owner._lines.Add((category, eventId, formatter(state, exception)));
+                owner._lines.Add((category, eventId, $"{DateTime.UtcNow:HH:mm:ss.fff} {formatter(state, exception)}"));
             }
         }
     }

@@ -40,8 +40,19 @@ public sealed class RetrainPolicyOptions
     /// </summary>
     public double DriftPsiThreshold { get; set; } = 0.2;
 
-    /// <summary><c>DriftFields</c>: the key fields whose distribution is watched for drift.</summary>
-    public string[] DriftFields { get; set; } = ["site.domain", "app.bundle", "creative.id", "device.type", "geo.country"];
+    /// <summary>The drift fields when <see cref="DriftFields"/> is not set.</summary>
+    public static IReadOnlyList<string> DefaultDriftFields { get; } = ["site.domain", "app.bundle", "creative.id", "device.type", "geo.country"];
+
+    /// <summary>
+    /// <c>DriftFields</c>: the key fields whose distribution is watched for drift; unset means
+    /// <see cref="DefaultDriftFields"/> (<c>site.domain</c>, <c>app.bundle</c>, <c>creative.id</c>,
+    /// <c>device.type</c>, <c>geo.country</c>), an empty list watches none. (Null by default because the
+    /// configuration binder appends configured items to a pre-filled array.)
+    /// </summary>
+    public string[]? DriftFields { get; set; }
+
+    /// <summary>The drift fields in force.</summary>
+    public IReadOnlyList<string> EffectiveDriftFields => DriftFields ?? DefaultDriftFields;
 
     /// <summary><c>EarlyMinSeconds</c>: early rounds (degradation, drift) come at least this long after the previous round. Default 60.</summary>
     public double EarlyMinSeconds { get; set; } = 60;
@@ -69,7 +80,7 @@ public sealed class RetrainPolicyOptions
     public RetrainPolicyOptions Clone()
     {
         var copy = (RetrainPolicyOptions)MemberwiseClone();
-        copy.DriftFields = [.. DriftFields ?? []];
+        copy.DriftFields = DriftFields is null ? null : [.. DriftFields];
         return copy;
     }
 
@@ -104,11 +115,7 @@ public sealed class RetrainPolicyOptions
             failures.Add(Message(prefix, nameof(MinWindowExamples), $"must be between 1 and {nameof(WindowExamples)} ({WindowExamples}), but was {MinWindowExamples}"));
         }
 
-        if (DriftFields is null)
-        {
-            failures.Add(Message(prefix, nameof(DriftFields), "must be a list (it may be empty)"));
-        }
-        else
+        if (DriftFields is not null)
         {
             for (var i = 0; i < DriftFields.Length; i++)
             {

@@ -36,7 +36,7 @@ public sealed class RetrainScheduler
         _schema = learnerSpec.Schema;
         _learnerFingerprint = learnerSpec.Fingerprint;
         _options = options.Clone();
-        _drift = new DriftMonitor(_schema, _options.DriftFields, _options.WindowExamples);
+        _drift = new DriftMonitor(_schema, _options.EffectiveDriftFields, _options.WindowExamples);
         _live = new LiveLossWindow(_options.WindowExamples);
     }
 
@@ -95,9 +95,9 @@ public sealed class RetrainScheduler
     {
         ArgumentNullException.ThrowIfNull(options);
         var next = options.Clone();
-        if (next.WindowExamples != _options.WindowExamples || !next.DriftFields.SequenceEqual(_options.DriftFields, StringComparer.Ordinal))
+        if (next.WindowExamples != _options.WindowExamples || !next.EffectiveDriftFields.SequenceEqual(_options.EffectiveDriftFields, StringComparer.Ordinal))
         {
-            _drift = new DriftMonitor(_schema, next.DriftFields, next.WindowExamples);
+            _drift = new DriftMonitor(_schema, next.EffectiveDriftFields, next.WindowExamples);
             _live = new LiveLossWindow(next.WindowExamples);
         }
 

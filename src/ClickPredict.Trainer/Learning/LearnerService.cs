@@ -562,5 +562,5 @@ internal sealed class LearnerService : BackgroundService
 
     private static string Describe(RetrainPolicyOptions p) => string.Create(
         CultureInfo.InvariantCulture,
-        $"interval {p.IntervalSeconds} s, min {p.MinNewExamples} new examples, margin {p.MinImprovement}, degradation {p.DegradationThreshold}, drift PSI {p.DriftPsiThreshold} on [{string.Join(", ", p.DriftFields)}], min weight change {p.MinWeightChange}, budget {p.CpuBudgetSecondsPerHour} CPU s/h");
+        $"interval {p.IntervalSeconds} s, min {p.MinNewExamples} new examples, margin {p.MinImprovement}, degradation {p.DegradationThreshold}, drift PSI {p.DriftPsiThreshold} on [{string.Join(", ", p.EffectiveDriftFields)}], min weight change {p.MinWeightChange}, budget {p.CpuBudgetSecondsPerHour} CPU s/h");
 }

@@ -1,11 +1,11 @@
 using System.Globalization;
-using ClickPredict.Core.Learning;
+using ClickPredict.Core.Features;
 using Microsoft.Extensions.Options;
 
 namespace ClickPredict.Trainer.Options;
 
 /// <summary>Checks <see cref="TrainerOptions"/> at start; every message names its configuration key.</summary>
-internal sealed class TrainerOptionsValidator : IValidateOptions<TrainerOptions>
+internal sealed class TrainerOptionsValidator(Hosting.TrainerPaths paths) : IValidateOptions<TrainerOptions>
 {
     private const string S = TrainerOptions.SectionName;
 
@@ -14,7 +14,27 @@ internal sealed class TrainerOptionsValidator : IValidateOptions<TrainerOptions>
         ArgumentNullException.ThrowIfNull(options);
         var failures = new List<string>();
         NotEmpty("StateDirectory", options.StateDirectory, failures);
-        NotEmpty("FeatureSpecPath", options.FeatureSpecPath, failures);
+        if (string.IsNullOrWhiteSpace(options.FeatureSpecPath))
+        {
+            failures.Add($"{S}:FeatureSpecPath must not be empty.");
+        }
+        else
+        {
+            var path = paths.Resolve(options.FeatureSpecPath);
+            try
+            {
+                var spec = FeatureSpec.Load(path);
+                if (!ReferenceEquals(spec.Schema, FieldSchema.OpenRtb))
+                {
+                    failures.Add($"{S}:FeatureSpecPath '{path}' uses schema '{spec.Schema.Name}'; the trainer learns from OpenRTB events (schema 'openrtb').");
+                }
+            }
+            catch (Exception e) when (e is FeatureSpecException or IOException or UnauthorizedAccessException)
+            {
+                failures.Add($"{S}:FeatureSpecPath: cannot load '{path}': {e.Message}");
+            }
+        }
+
         if (string.IsNullOrWhiteSpace(options.ModelId) || !options.ModelId.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.'))
         {
             failures.Add($"{S}:ModelId must be letters, digits, '-', '_' or '.', but was '{options.ModelId}'.");
@@ -45,15 +65,10 @@ internal sealed class TrainerOptionsValidator : IValidateOptions<TrainerOptions>
         else
         {
             NotEmpty("Learner:GroupId", learner.GroupId, failures);
-            try
-            {
-                learner.ToFtrlOptions().Validate();
-            }
-            catch (ArgumentException e)
-            {
-                // FtrlOptions names the hyper-parameter in lower case (alpha, lambda1, ...).
-                failures.Add($"{S}:Learner: {e.Message}.");
-            }
+            Positive("Learner:Alpha", learner.Alpha, failures);
+            Positive("Learner:Beta", learner.Beta, failures);
+            NonNegative("Learner:Lambda1", learner.Lambda1, failures);
+            NonNegative("Learner:Lambda2", learner.Lambda2, failures);
 
             if (!(learner.NegativeSamplingRate is > 0 and <= 1))
             {
@@ -73,6 +88,22 @@ internal sealed class TrainerOptionsValidator : IValidateOptions<TrainerOptions>
         if (string.IsNullOrWhiteSpace(value))
         {
             failures.Add($"{S}:{key} must not be empty.");
+        }
+    }
+
+    private static void Positive(string key, double value, List<string> failures)
+    {
+        if (!(double.IsFinite(value) && value > 0))
+        {
+            failures.Add($"{S}:{key} must be a finite number > 0, but was {Format(value)}.");
+        }
+    }
+
+    private static void NonNegative(string key, double value, List<string> failures)
+    {
+        if (!(double.IsFinite(value) && value >= 0))
+        {
+            failures.Add($"{S}:{key} must be a finite number >= 0, but was {Format(value)}.");
         }
     }
 
