@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 namespace ClickPredict.Trainer.Diagnostics;
 
 /// <summary>
-/// Source-generated log messages of the trainer. Event ids are fixed once published; next free id: 26.
+/// Source-generated log messages of the trainer. Event ids are fixed once published; next free id: 27.
 /// </summary>
 internal static partial class Log
 {
@@ -68,6 +68,9 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 24, Level = LogLevel.Warning, Message = "Retrain policy reload refused, keeping the previous one: {Problems}")]
     public static partial void PolicyRefused(ILogger logger, string problems);
+
+    [LoggerMessage(EventId = 26, Level = LogLevel.Debug, Message = "Joiner partition {Partition}: next offsets {Next} (bids/impressions/clicks), ends {Ends}, clock {WatermarkMs}, latest event times {Latest}, {Pending} pending")]
+    public static partial void JoinerPartitionState(ILogger logger, int partition, string next, string ends, long watermarkMs, string latest, int pending);
 
     [LoggerMessage(EventId = 25, Message = "librdkafka {Facility} [{Name}]: {Message}")]
     public static partial void Librdkafka(ILogger logger, LogLevel level, string facility, string name, string message);

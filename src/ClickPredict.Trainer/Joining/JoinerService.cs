@@ -64,6 +64,7 @@ internal sealed class JoinerService : BackgroundService
     private Task _loop = Task.CompletedTask;
     private long _lastTick;
     private long _lastCheckpoint;
+    private long _lastDiagnostics;
 
     public JoinerService(
         KafkaClientFactory clients,
@@ -292,6 +293,16 @@ internal sealed class JoinerService : BackgroundService
         }
 
         _metrics.Pending(pending);
+        if (_logger.IsEnabled(LogLevel.Debug) && now - _lastDiagnostics >= 5000)
+        {
+            _lastDiagnostics = now;
+            foreach (var state in _states.Values)
+            {
+#pragma warning disable CA1873 // Guarded by IsEnabled above; once every 5 s.
+                Log.JoinerPartitionState(_logger, state.Partition, string.Join('/', state.NextOffsets), string.Join('/', Enumerable.Range(0, 3).Select(t => _consumer!.GetWatermarkOffsets(new TopicPartition(_topics[t], state.Partition)).High.Value)), state.WatermarkMs, string.Join('/', state.MaxEventMs), state.PendingCount);
+#pragma warning restore CA1873
+            }
+        }
         if (force || now - _lastCheckpoint >= _options.Joiner.CheckpointIntervalMs)
         {
             _lastCheckpoint = now;
