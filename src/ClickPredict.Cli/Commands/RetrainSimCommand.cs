@@ -78,6 +78,8 @@ internal static class RetrainSimCommand
             ?? throw new CliException("--data needs --features (the feature spec for its format)");
         var spec = FeatureSpec.Load(specPath);
         var replay = new RetrainReplay(spec, settings.Ftrl, holdout, chosen, settings.CheckEveryExamples);
+        // With --json, stdout carries the JSON alone.
+        var progress = new Progress(request.Json ? new CliContext(TextWriter.Null, context.Error, interactive: false) : context);
 
         string source;
         if (request.Data is not null)
@@ -85,7 +87,7 @@ internal static class RetrainSimCommand
             var dataFormat = CliOptions.ParseFormat(request.Format ?? throw new CliException("--data needs --format"));
             CliOptions.CheckSchema(spec, dataFormat, "--features");
             source = request.Data;
-            new Progress(context).Run("retrain-sim", null, p => ReplayFile(replay, request.Data, dataFormat, warmup, p));
+            progress.Run("retrain-sim", null, p => ReplayFile(replay, request.Data, dataFormat, warmup, p));
         }
         else
         {
@@ -97,7 +99,7 @@ internal static class RetrainSimCommand
             };
             var count = request.Examples ?? settings.Examples;
             source = string.Create(CultureInfo.InvariantCulture, $"simulator(seed={simulator.Seed}, drift={simulator.DriftPerDay}/day, {count} examples after {warmup} warm-up)");
-            new Progress(context).Run("retrain-sim", warmup + count, p => ReplaySimulator(replay, simulator, warmup, count, p));
+            progress.Run("retrain-sim", warmup + count, p => ReplaySimulator(replay, simulator, warmup, count, p));
         }
 
         var rows = Rows(replay.Results(), chosen);
