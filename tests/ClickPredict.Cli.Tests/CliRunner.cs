@@ -11,11 +11,14 @@ internal static class CliRunner
 
     public static string Spec(string name) => Path.Combine(RepoRoot, "config", "features", name + ".json");
 
-    public static (int Exit, string Out, string Err) Run(params string[] args)
+    public static (int Exit, string Out, string Err) Run(params string[] args) => Run(false, args);
+
+    /// <summary>Runs with <paramref name="interactive"/> as if stdout were (or were not) a terminal: live progress bars or plain lines.</summary>
+    public static (int Exit, string Out, string Err) Run(bool interactive, params string[] args)
     {
         using var output = new StringWriter();
         using var error = new StringWriter();
-        var exit = CliApp.Run(args, output, error, interactive: false);
+        var exit = CliApp.Run(args, output, error, interactive);
         return (exit, output.ToString(), error.ToString());
     }
 

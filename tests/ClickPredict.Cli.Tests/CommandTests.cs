@@ -93,7 +93,10 @@ public class CommandTests
     {
         using var dir = new TempDirectory();
         var modelPath = dir.File($"{algorithm}.cpm");
-        CliRunner.Ok("fit", "--data", CliRunner.Avazu, "--format", "avazu", "--features", CliRunner.Spec("avazu"), "--algo", algorithm, "--holdout-fraction", "0.2", "--out", modelPath);
+        // The shipped Avazu spec at 2^18 slots rather than 2^20: L-BFGS's memory and time scale with the slots.
+        var spec = dir.File("avazu18.json");
+        File.WriteAllText(spec, Core.Features.FeatureSpec.Load(CliRunner.Spec("avazu")).WithHashBits(18).ToJson());
+        CliRunner.Ok("fit", "--data", CliRunner.Avazu, "--format", "avazu", "--features", spec, "--algo", algorithm, "--holdout-fraction", "0.2", "--out", modelPath);
         var model = ModelFile.Load(modelPath);
         Assert.Equal(algorithm, model.Info.Algorithm);
         Assert.Equal(8_000, model.Info.TrainingData.Rows);
@@ -142,5 +145,19 @@ public class CommandTests
         {
             Assert.Equal(model.Predict(reader.Values), scorer.Predict(reader.Values), 1e-6);
         }
+    }
+
+    [Fact]
+    public void Fit_OnATerminal_DrawsAProgressBarWithRateAndRunningLogLoss()
+    {
+        using var dir = new TempDirectory();
+        var events = Simulate(dir, 3_000);
+        var (exit, output, error) = CliRunner.Run(true, "fit", "--data", events, "--format", "events", "--features", CliRunner.Spec("default"),
+            "--holdout-fraction", "0.2", "--out", dir.File("m.cpm"));
+        Assert.True(exit == 0, error);
+        Assert.Contains("rows/s", output);
+        Assert.Contains("progressive log loss", output);
+        Assert.Contains("100%", output);
+        Assert.True(File.Exists(dir.File("m.cpm")));
     }
 }

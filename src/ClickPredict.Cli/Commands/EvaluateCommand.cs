@@ -20,7 +20,7 @@ internal static class EvaluateCommand
         var model = new Option<string>("--model") { Description = "Model file", Required = true };
         var data = CliOptions.Data();
         var format = CliOptions.Format();
-        var json = new Option<bool>("--json") { Description = "Print one JSON object (logLoss, auc, normalizedEntropy, calibration, rows, ...)" };
+        var json = new Option<bool>("--json") { Description = "Print one JSON object (logLoss, auc, normalizedEntropy, calibration, rows, ...; trueCtrLogLoss for simulated events)" };
         var holdout = CliOptions.HoldoutFraction("Evaluate only the last fraction of the rows (what fit --holdout-fraction held out)");
         var bins = CliOptions.Count("--bins", "Reliability-table bins (equal-count)", 10);
         var command = new Command("evaluate", "Evaluate a model file on a data file") { model, data, format, json, holdout, bins };
@@ -46,6 +46,9 @@ internal static class EvaluateCommand
         }
 
         var accumulator = new EvaluationAccumulator();
+        // Simulated events carry their true CTR: the log loss of those is the best any model can do.
+        double trueLoss = 0;
+        long withTruth = 0;
         using (var reader = ExampleReader.Open(dataPath, format))
         {
             long row = 0;
@@ -54,9 +57,16 @@ internal static class EvaluateCommand
                 if (++row > skip)
                 {
                     accumulator.Add(model.Predict(reader.Values), reader.Label);
+                    if (reader is EventExampleReader { Current.TrueCtr: { } trueCtr })
+                    {
+                        trueLoss += BinaryMetrics.LogLoss(trueCtr, reader.Label);
+                        withTruth++;
+                    }
                 }
             }
         }
+
+        double? bestLogLoss = withTruth == accumulator.Count && withTruth > 0 ? trueLoss / withTruth : null;
 
         if (accumulator.Count == 0)
         {
@@ -66,17 +76,17 @@ internal static class EvaluateCommand
         var evaluation = accumulator.Evaluate(bins);
         if (json)
         {
-            WriteJson(context.Output, model, modelPath, dataPath, format, evaluation);
+            WriteJson(context.Output, model, modelPath, dataPath, format, evaluation, bestLogLoss);
         }
         else
         {
-            WriteTables(context, model, dataPath, evaluation);
+            WriteTables(context, model, dataPath, evaluation, bestLogLoss);
         }
 
         return CliApp.Ok;
     }
 
-    private static void WriteJson(TextWriter output, LogisticModel model, string modelPath, string dataPath, DataFormat format, Evaluation e)
+    private static void WriteJson(TextWriter output, LogisticModel model, string modelPath, string dataPath, DataFormat format, Evaluation e, double? bestLogLoss)
     {
         using var stream = new MemoryStream();
         using (var writer = new Utf8JsonWriter(stream))
@@ -95,6 +105,11 @@ internal static class EvaluateCommand
             Number(writer, "calibration", e.Calibration);
             Number(writer, "meanPredicted", e.MeanPredicted);
             Number(writer, "observedCtr", e.ObservedCtr);
+            if (bestLogLoss is { } best)
+            {
+                Number(writer, "trueCtrLogLoss", best);
+            }
+
             writer.WriteStartArray("reliability");
             foreach (var bin in e.Reliability)
             {
@@ -127,7 +142,7 @@ internal static class EvaluateCommand
         }
     }
 
-    private static void WriteTables(CliContext context, LogisticModel model, string dataPath, Evaluation e)
+    private static void WriteTables(CliContext context, LogisticModel model, string dataPath, Evaluation e, double? bestLogLoss)
     {
         static string F(double value, string format = "0.000000") =>
             double.IsFinite(value) ? value.ToString(format, CultureInfo.InvariantCulture) : "n/a";
@@ -142,6 +157,11 @@ internal static class EvaluateCommand
         summary.AddRow("calibration (predicted / observed)", F(e.Calibration, "0.0000"));
         summary.AddRow("mean predicted CTR", F(e.MeanPredicted));
         summary.AddRow("observed CTR", F(e.ObservedCtr));
+        if (bestLogLoss is { } best)
+        {
+            summary.AddRow("log loss of the true CTRs (best possible)", F(best));
+        }
+
         context.Console.Write(summary);
 
         var reliability = new Table { Title = new TableTitle("reliability (equal-count bins)") };

@@ -23,7 +23,8 @@ internal static class SimulateCommand
         var drift = CliOptions.Number("--drift", "Drift of the hidden CTR function, radians per simulated day (0 = none)", 0, exclusive: false);
         var sites = CliOptions.Count("--sites", "Sites in the simulated market", new SimulatorOptions().Sites);
         var apps = CliOptions.Count("--apps", "Apps in the simulated market", new SimulatorOptions().Apps);
-        var command = new Command("simulate", "Write simulated labelled examples as an events file") { examples, output, seed, drift, sites, apps };
+        var rate = CliOptions.Number("--requests-per-second", "Pace of the simulated clock (default 50): lower spreads the examples over more hours and days", 0, exclusive: true);
+        var command = new Command("simulate", "Write simulated labelled examples as an events file") { examples, output, seed, drift, sites, apps, rate };
         command.SetAction(parsed => Run(
             context,
             parsed.GetValue(examples),
@@ -35,6 +36,7 @@ internal static class SimulateCommand
                 DriftPerDay = parsed.GetValue(drift) ?? 0,
                 Sites = parsed.GetValue(sites),
                 Apps = parsed.GetValue(apps),
+                RequestsPerSecond = parsed.GetValue(rate) ?? new SimulatorOptions().RequestsPerSecond,
             }));
         return command;
     }

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics.X86;
 using ClickPredict.Core.Features;
 using ClickPredict.Core.Model;
 
@@ -105,7 +106,7 @@ public sealed class FtrlLearner
     }
 
     /// <summary>The learner's current bias.</summary>
-    public double Bias => Weight(_state.BiasZ, _state.BiasN, 0, 0);
+    public double Bias => Weight(_state.BiasZ, Math.Sqrt(_state.BiasN), 0, 0);
 
     /// <summary>The logit before re-calibration: bias plus the current weights of <paramref name="indices"/>.</summary>
     public double RawLogit(ReadOnlySpan<int> indices)
@@ -141,14 +142,17 @@ public sealed class FtrlLearner
             ThrowBadImportance(importance);
         }
 
-        Span<double> weights = stackalloc double[indices.Length];
         var zn = _zn;
+        // The accumulators of 2^hashBits coordinates do not fit in cache: ask for all of the example's
+        // lines at once, so their misses overlap instead of queueing behind each square root.
+        Prefetch(zn, indices);
+        Span<double> weights = stackalloc double[indices.Length];
         var lambda1 = _lambda1;
         var lambda2 = _lambda2;
         var size = (uint)_size;
 
         // Pass 1: the weights the example sees, and its logit, in index order (as the model will add them).
-        var logit = Weight(_state.BiasZ, _state.BiasN, 0, 0);
+        var logit = Weight(_state.BiasZ, Math.Sqrt(_state.BiasN), 0, 0);
         var biasWeight = logit;
         for (var k = 0; k < indices.Length; k++)
         {
@@ -178,12 +182,13 @@ public sealed class FtrlLearner
         var inverseAlpha = _inverseAlpha;
         for (var k = 0; k < indices.Length; k++)
         {
+            // The state keeps sqrt(n), so the weight needs no square root and the update needs one.
             var at = 2 * indices[k];
-            var n = zn[at + 1];
-            var nNew = n + g2;
-            var sigma = (Math.Sqrt(nNew) - Math.Sqrt(n)) * inverseAlpha;
+            var root = zn[at + 1];
+            var rootNew = Math.Sqrt((root * root) + g2);
+            var sigma = (rootNew - root) * inverseAlpha;
             zn[at] += g - (sigma * weights[k]);
-            zn[at + 1] = nNew;
+            zn[at + 1] = rootNew;
         }
 
         var biasN = _state.BiasN;
@@ -250,8 +255,29 @@ public sealed class FtrlLearner
         return LogisticModel.CreateSparse(full, Spec, bias, [.. indices], [.. values]);
     }
 
+    private static unsafe void Prefetch(double[] zn, ReadOnlySpan<int> indices)
+    {
+        if (!Sse.IsSupported)
+        {
+            return;
+        }
+
+        var pairs = (uint)(zn.Length / 2);
+        fixed (double* accumulators = zn)
+        {
+            foreach (var index in indices)
+            {
+                if ((uint)index < pairs)
+                {
+                    Sse.Prefetch0(accumulators + (2L * index));
+                }
+            }
+        }
+    }
+
+    /// <summary>A coordinate's weight from its <c>z</c> and <c>sqrt(n)</c>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private double Weight(double z, double n, double lambda1, double lambda2)
+    private double Weight(double z, double rootN, double lambda1, double lambda2)
     {
         // The proximal step: the closed-form minimiser of the regularised linearised loss.
         if (Math.Abs(z) <= lambda1)
@@ -260,7 +286,7 @@ public sealed class FtrlLearner
         }
 
         var shrunk = z > 0 ? z - lambda1 : z + lambda1;
-        return -shrunk / (((_beta + Math.Sqrt(n)) * _inverseAlpha) + lambda2);
+        return -shrunk / (((_beta + rootN) * _inverseAlpha) + lambda2);
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]

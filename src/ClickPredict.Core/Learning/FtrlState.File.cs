@@ -17,7 +17,7 @@ namespace ClickPredict.Core.Learning;
 /// 16+H    72    bias z, bias n (float64); examples seen (int64); validation count, positives (int64),
 ///               weight sum, loss sum, prediction sum, positive weight (float64)
 ///         4     N, coordinates stored
-///         20*N  (uint32 index ascending, float64 z, float64 n) for every touched coordinate
+///         20*N  (uint32 index ascending, float64 z, float64 sqrt(n)) for every touched coordinate
 /// end-8   8     XxHash64 of every byte before it
 /// </code>
 /// Every double is stored as its bits, so a restored state is identical to the saved one.
@@ -216,7 +216,7 @@ public sealed partial class FtrlState
 
             if (!double.IsFinite(z) || !(n >= 0 && double.IsFinite(n)))
             {
-                throw new FtrlCheckpointException($"coordinate {index}: accumulators are not finite or n is negative (z {z}, n {n})");
+                throw new FtrlCheckpointException($"coordinate {index}: accumulators are not finite or sqrt(n) is negative (z {z}, sqrt(n) {n})");
             }
 
             state._zn[2 * index] = z;

@@ -4,7 +4,8 @@ namespace ClickPredict.Core.Learning;
 
 /// <summary>
 /// The mutable state of an FTRL-Proximal learner, kept apart from the algorithm: per coordinate the
-/// accumulators <c>z</c> (the adjusted gradient sum) and <c>n</c> (the squared gradient sum), the
+/// accumulators <c>z</c> (the adjusted gradient sum) and <c>n</c> (the squared gradient sum, kept as
+/// <c>sqrt(n)</c>, the form both the weight and the update use), the
 /// bias's own pair, the number of examples learned and the progressive-validation sums; plus the
 /// feature spec and hyper-parameters that give them meaning. A checkpoint
 /// (<see cref="Write"/>, <see cref="Load"/>) stores all of it bit for bit, so a learner restored from
@@ -12,7 +13,7 @@ namespace ClickPredict.Core.Learning;
 /// </summary>
 public sealed partial class FtrlState
 {
-    // z and n of coordinate i sit side by side at [2i] and [2i + 1]: one cache line serves both.
+    // z and sqrt(n) of coordinate i sit side by side at [2i] and [2i + 1]: one cache line serves both.
     private readonly double[] _zn;
 
     /// <summary>A fresh state: every weight zero.</summary>
@@ -43,12 +44,16 @@ public sealed partial class FtrlState
     /// <summary>Progressive validation over every example learned.</summary>
     public ProgressiveValidation Validation { get; } = new();
 
-    /// <summary>Interleaved accumulators: <c>z</c> of coordinate i at <c>[2i]</c>, <c>n</c> at <c>[2i + 1]</c>.</summary>
+    /// <summary>Interleaved accumulators: <c>z</c> of coordinate i at <c>[2i]</c>, <c>sqrt(n)</c> at <c>[2i + 1]</c>.</summary>
     internal double[] Accumulators => _zn;
 
     public double Z(int index) => _zn[2 * index];
 
-    public double N(int index) => _zn[(2 * index) + 1];
+    /// <summary>The sum of squared gradients of coordinate <paramref name="index"/>.</summary>
+    public double N(int index) => RootN(index) * RootN(index);
+
+    /// <summary>The square root of <see cref="N"/>, as stored.</summary>
+    public double RootN(int index) => _zn[(2 * index) + 1];
 
     /// <summary>Coordinates whose accumulators are not both zero (those a checkpoint stores).</summary>
     public int TouchedCount()
