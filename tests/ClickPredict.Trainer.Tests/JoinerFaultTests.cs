@@ -87,10 +87,12 @@ public class JoinerFaultTests
         Assert.True(await TestSupport.Eventually(() => trainer.Status.ExamplesEmitted > 100));
 
         cluster.SetBrokerDown(-1);
-        await Task.Delay(300);
-        var stalledAt = trainer.Status.ExamplesEmitted;
-        await Task.Delay(1200);
-        // While the broker is away nothing reaches Kafka; the joiner keeps running and holds what it has.
+        // What the learner had fetched before the outage drains at once; then nothing more arrives.
+        await Task.Delay(500);
+        var stalledAt = trainer.Status.ExamplesConsumed;
+        await Task.Delay(1000);
+        Assert.Equal(stalledAt, trainer.Status.ExamplesConsumed);
+        // The loops keep running through the outage (no restart), holding what they have.
         Assert.True(trainer.Status.JoinerRunning);
         Assert.True(trainer.Status.LearnerRunning);
         cluster.SetBrokerUp(-1);
@@ -101,7 +103,6 @@ public class JoinerFaultTests
         Assert.Equal(expected.Count, examples.Count);
         Assert.Equal(expected.Count, examples.Select(e => e.BidId).Distinct().Count());
         Assert.All(examples, e => Assert.Equal(expected[e.BidId], e.Clicked));
-        Assert.True(stalledAt <= trainer.Status.ExamplesEmitted);
         Assert.Null(trainer.Status.Failure);
     }
 }
