@@ -15,6 +15,12 @@ internal static class Program
             return TrainerThroughput.Run(args[1..]);
         }
 
+        // Bidder tools (bare-Kestrel baseline, load generator, request bodies, test model) take their own verbs.
+        if (Bidder.BidderTools.TryRun(args, out var exitCode))
+        {
+            return exitCode;
+        }
+
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
         return 0;
     }

@@ -13,6 +13,10 @@ namespace ClickPredict.Core.Registry;
 public sealed class ModelRegistry
 {
     public const string IndexFileName = "index.json";
+    public const string DecisionsFileName = "decisions.json";
+
+    /// <summary>How many policy decisions <see cref="RecordDecision"/> keeps.</summary>
+    public const int DecisionsKept = 50;
     private const string LockFileName = "index.lock";
 
     public ModelRegistry(string directory, int retain = 20)
@@ -139,6 +143,38 @@ public sealed class ModelRegistry
         }
 
         WriteIndex(index with { Champion = label, Revision = index.Revision + 1 });
+    }
+
+    /// <summary>Appends a retrain-policy decision to <c>decisions.json</c>, keeping the last <see cref="DecisionsKept"/>.</summary>
+    public void RecordDecision(RegistryDecision decision)
+    {
+        ArgumentNullException.ThrowIfNull(decision);
+        System.IO.Directory.CreateDirectory(Directory);
+        using var gate = Lock();
+        var decisions = new List<RegistryDecision>(ReadDecisions()) { decision };
+        if (decisions.Count > DecisionsKept)
+        {
+            decisions.RemoveRange(0, decisions.Count - DecisionsKept);
+        }
+
+        WriteAtomically(Path.Combine(Directory, DecisionsFileName), JsonSerializer.SerializeToUtf8Bytes(decisions, RegistryJsonContext.Default.ListRegistryDecision));
+    }
+
+    /// <summary>The recorded policy decisions, oldest first; empty when there are none (or the file is unreadable).</summary>
+    public IReadOnlyList<RegistryDecision> ReadDecisions()
+    {
+        var path = Path.Combine(Directory, DecisionsFileName);
+        try
+        {
+            return File.Exists(path)
+                ? JsonSerializer.Deserialize(File.ReadAllBytes(path), RegistryJsonContext.Default.ListRegistryDecision) ?? []
+                : [];
+        }
+        catch (Exception e) when (e is JsonException or IOException)
+        {
+            // A status display, not a source of truth: a damaged file shows as no decisions, and the next record replaces it.
+            return [];
+        }
     }
 
     private List<RegistryEntry> Prune(List<RegistryEntry> versions, string? champion)

@@ -8,4 +8,5 @@ namespace ClickPredict.Core.Registry;
     NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
     WriteIndented = true)]
 [JsonSerializable(typeof(RegistryIndex))]
+[JsonSerializable(typeof(List<RegistryDecision>))]
 internal sealed partial class RegistryJsonContext : JsonSerializerContext;

@@ -90,6 +90,26 @@ public sealed class ModelRegistryTests : IDisposable
         Assert.Contains("not a valid index", e.Message);
     }
 
+    [Fact]
+    public void RecordDecision_KeepsTheLastFifty_InOrder()
+    {
+        var registry = new ModelRegistry(_dir);
+        Assert.Empty(registry.ReadDecisions());
+        for (var i = 0; i < 60; i++)
+        {
+            registry.RecordDecision(new RegistryDecision { Decision = i % 2 == 0 ? "skip" : "publish", Reasons = [$"reason {i}"], NewExamples = i });
+        }
+
+        var decisions = registry.ReadDecisions();
+        Assert.Equal(ModelRegistry.DecisionsKept, decisions.Count);
+        Assert.Equal(10, decisions[0].NewExamples);
+        Assert.Equal("reason 59", decisions[^1].Reasons.Single());
+        File.WriteAllText(Path.Combine(_dir, ModelRegistry.DecisionsFileName), "[{");
+        Assert.Empty(registry.ReadDecisions());
+        registry.RecordDecision(new RegistryDecision { Decision = "publish" });
+        Assert.Single(registry.ReadDecisions());
+    }
+
     public void Dispose()
     {
         if (Directory.Exists(_dir))

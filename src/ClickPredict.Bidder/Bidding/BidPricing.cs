@@ -1,0 +1,61 @@
+namespace ClickPredict.Bidder.Bidding;
+
+/// <summary>
+/// The money rules, in <see cref="decimal"/>. A creative is worth <c>pCTR x value per click x 1000</c>
+/// per thousand impressions (its expected value, eCPM). In a second-price auction we bid that and
+/// pay about the runner-up; in a first-price auction we pay our bid, so we shade it, but never below
+/// a floor we could still clear at a profit. Either way the bid never exceeds the campaign's max CPM.
+/// </summary>
+internal static class BidPricing
+{
+    /// <summary>Prices go out with at most 4 decimals, rounded down so a cap is never exceeded.</summary>
+    public const int Decimals = 4;
+
+    /// <summary>Floors above this (CPM) are beyond any campaign: no bid, and no decimal overflow on the way.</summary>
+    public const double MaxFloor = 1_000_000;
+
+    /// <summary>Expected value per thousand impressions, US dollars.</summary>
+    public static decimal ExpectedValueCpm(double pctr, decimal valuePerClickUsd) => (decimal)pctr * valuePerClickUsd * 1000m;
+
+    /// <summary>The bid in US dollars (CPM) before conversion and rounding; may be below the floor.</summary>
+    public static decimal BidUsd(decimal valueCpm, int auctionType, decimal shading, decimal floorUsd, decimal maxCpmUsd)
+    {
+        var bid = valueCpm;
+        if (auctionType == 1)
+        {
+            bid = valueCpm * shading;
+            // Shading below a floor we could clear at a profit would throw the auction away: bid the floor.
+            if (bid < floorUsd && floorUsd <= valueCpm)
+            {
+                bid = floorUsd;
+            }
+        }
+
+        return Math.Min(bid, maxCpmUsd);
+    }
+
+    /// <summary>A US-dollar amount in <paramref name="currency"/>, rounded down to <see cref="Decimals"/> places.</summary>
+    public static decimal ToCurrency(decimal usd, Currency currency) =>
+        decimal.Round(usd * currency.PerUsd, Decimals, MidpointRounding.ToZero);
+
+    /// <summary>
+    /// The price to bid in <paramref name="bidCurrency"/>, or 0 when the creative cannot clear the floor.
+    /// <paramref name="floor"/> is in <paramref name="floorCurrency"/>.
+    /// </summary>
+    public static decimal Price(
+        double pctr,
+        decimal valuePerClickUsd,
+        decimal maxCpmUsd,
+        int auctionType,
+        decimal shading,
+        decimal floor,
+        Currency floorCurrency,
+        Currency bidCurrency)
+    {
+        var floorUsd = floor / floorCurrency.PerUsd;
+        var valueCpm = ExpectedValueCpm(pctr, valuePerClickUsd);
+        var price = ToCurrency(BidUsd(valueCpm, auctionType, shading, floorUsd, maxCpmUsd), bidCurrency);
+        var floorInBidCurrency = ReferenceEquals(floorCurrency, bidCurrency) ? floor : floorUsd * bidCurrency.PerUsd;
+        return price > 0 && price >= floorInBidCurrency ? price : 0;
+    }
+}

@@ -1,0 +1,187 @@
+using System.Diagnostics.Metrics;
+using System.Runtime.CompilerServices;
+
+namespace ClickPredict.Bidder.Diagnostics;
+
+/// <summary>
+/// The bidder's instruments (meter <c>ClickPredict.Bidder</c>), exported at <c>/metrics</c>. Every
+/// record checks <c>Enabled</c> first and tags in a method of its own, so a process nobody listens
+/// to pays nothing; tag values are static strings, so recording allocates nothing.
+/// </summary>
+internal sealed class BidderMetrics
+{
+    public const string MeterName = "ClickPredict.Bidder";
+
+    private readonly Counter<long> _requests;
+    private readonly Counter<long> _bids;
+    private readonly Counter<long> _noBids;
+    private readonly Counter<long> _refused;
+    private readonly Histogram<double> _duration;
+    private readonly Histogram<double> _pctr;
+    private readonly Counter<double> _spend;
+    private readonly Counter<long> _notices;
+    private readonly Counter<long> _modelSwaps;
+    private readonly Counter<long> _modelRefusals;
+    private readonly Counter<long> _events;
+    private double _pctrSum;
+    private long _pctrCount;
+
+    public BidderMetrics(IMeterFactory meterFactory)
+    {
+        Meter = meterFactory.Create(MeterName);
+        _requests = Meter.CreateCounter<long>("clickpredict.bidder.requests", "{request}", "Bid requests handled, by body format and outcome (bid, nobid, refused).");
+        _bids = Meter.CreateCounter<long>("clickpredict.bidder.bids", "{bid}", "Bids placed (one per imp bid on).");
+        _noBids = Meter.CreateCounter<long>("clickpredict.bidder.nobids", "{request}", "No-bid answers, by reason.");
+        _refused = Meter.CreateCounter<long>("clickpredict.bidder.refused", "{request}", "Requests refused with 4xx, by error code.");
+        _duration = Meter.CreateHistogram(
+            "clickpredict.bidder.request.duration",
+            "s",
+            "Time from the bid handler's start to its response being written.",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.00001, 0.000025, 0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1] });
+        _pctr = Meter.CreateHistogram(
+            "clickpredict.bidder.bid.pctr",
+            "1",
+            "The predicted click-through rate each bid was priced from (sum / count = mean pCTR).",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.0001, 0.00025, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25] });
+        _spend = Meter.CreateCounter<double>("clickpredict.bidder.spend_usd", "{USD}", "Spend booked from win notices (clearing prices), by campaign.");
+        _notices = Meter.CreateCounter<long>("clickpredict.bidder.notices", "{notice}", "Win, billing and click notices, by kind and outcome (accepted, duplicate, invalid, forged, expired, replayed).");
+        _modelSwaps = Meter.CreateCounter<long>("clickpredict.bidder.model.swaps", "{swap}", "Models put into service, by trigger (start, publish, rollback).");
+        _modelRefusals = Meter.CreateCounter<long>("clickpredict.bidder.model.refused", "{model}", "Models refused by validation (the previous one kept serving).");
+        _events = Meter.CreateCounter<long>("clickpredict.bidder.events", "{event}", "Events handed to the event log, by topic and outcome (queued, dropped).");
+    }
+
+    public Meter Meter { get; }
+
+    /// <summary>Mean pCTR of the bids placed since the serving model was put in (0 before the first).</summary>
+    public double MeanPctrSinceSwap
+    {
+        get
+        {
+            var count = Interlocked.Read(ref _pctrCount);
+            return count == 0 ? 0 : Volatile.Read(ref _pctrSum) / count;
+        }
+    }
+
+    public void Request(string format, string outcome, double seconds)
+    {
+        if (_requests.Enabled)
+        {
+            RecordRequest(format, outcome);
+        }
+
+        if (_duration.Enabled)
+        {
+            _duration.Record(seconds);
+        }
+    }
+
+    public void Bid(double pctr)
+    {
+        if (_bids.Enabled)
+        {
+            _bids.Add(1);
+        }
+
+        if (_pctr.Enabled)
+        {
+            _pctr.Record(pctr);
+        }
+
+        // The running mean behind the clickpredict.bidder.pctr.mean gauge.
+        var sum = Volatile.Read(ref _pctrSum);
+        while (true)
+        {
+            var seen = Interlocked.CompareExchange(ref _pctrSum, sum + pctr, sum);
+            if (seen.Equals(sum))
+            {
+                break;
+            }
+
+            sum = seen;
+        }
+
+        Interlocked.Increment(ref _pctrCount);
+    }
+
+    public void NoBid(string reason)
+    {
+        if (_noBids.Enabled)
+        {
+            RecordNoBid(reason);
+        }
+    }
+
+    public void Refused(string code)
+    {
+        if (_refused.Enabled)
+        {
+            RecordRefused(code);
+        }
+    }
+
+    public void Spend(string campaignId, double usd)
+    {
+        if (_spend.Enabled)
+        {
+            RecordSpend(campaignId, usd);
+        }
+    }
+
+    public void Notice(string kind, string outcome)
+    {
+        if (_notices.Enabled)
+        {
+            RecordNotice(kind, outcome);
+        }
+    }
+
+    public void ModelSwapped(string trigger)
+    {
+        Volatile.Write(ref _pctrSum, 0);
+        Interlocked.Exchange(ref _pctrCount, 0);
+        if (_modelSwaps.Enabled)
+        {
+            RecordSwap(trigger);
+        }
+    }
+
+    public void ModelRefused()
+    {
+        if (_modelRefusals.Enabled)
+        {
+            _modelRefusals.Add(1);
+        }
+    }
+
+    public void Event(string topic, bool queued)
+    {
+        if (_events.Enabled)
+        {
+            RecordEvent(topic, queued ? "queued" : "dropped");
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void RecordRequest(string format, string outcome) =>
+        _requests.Add(1, new KeyValuePair<string, object?>("format", format), new KeyValuePair<string, object?>("outcome", outcome));
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void RecordNoBid(string reason) => _noBids.Add(1, new KeyValuePair<string, object?>("reason", reason));
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void RecordRefused(string code) => _refused.Add(1, new KeyValuePair<string, object?>("code", code));
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void RecordSpend(string campaignId, double usd) => _spend.Add(usd, new KeyValuePair<string, object?>("campaign", campaignId));
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void RecordNotice(string kind, string outcome) =>
+        _notices.Add(1, new KeyValuePair<string, object?>("kind", kind), new KeyValuePair<string, object?>("outcome", outcome));
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void RecordSwap(string trigger) => _modelSwaps.Add(1, new KeyValuePair<string, object?>("trigger", trigger));
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void RecordEvent(string topic, string outcome) =>
+        _events.Add(1, new KeyValuePair<string, object?>("topic", topic), new KeyValuePair<string, object?>("outcome", outcome));
+}

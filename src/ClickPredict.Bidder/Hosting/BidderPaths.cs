@@ -1,0 +1,36 @@
+namespace ClickPredict.Bidder.Hosting;
+
+/// <summary>
+/// Where the repository's files are: the nearest directory at or above the content root (or the
+/// app's own directory) that holds <c>config/bidder.json</c>. Relative paths in the configuration
+/// (<c>config/campaigns.json</c>, <c>models/registry</c>) are taken from there, so the bidder finds
+/// them whether it runs from the repository root, its project folder or a test's output folder.
+/// </summary>
+internal sealed class BidderPaths
+{
+    public const string ConfigFile = "config/bidder.json";
+
+    public BidderPaths(string root) => Root = Path.GetFullPath(root);
+
+    public string Root { get; }
+
+    /// <summary><paramref name="path"/> itself when absolute, else relative to <see cref="Root"/>.</summary>
+    public string Resolve(string path) => Path.GetFullPath(Path.IsPathRooted(path) ? path : Path.Combine(Root, path));
+
+    /// <summary>The root for a process whose content root is <paramref name="contentRoot"/>.</summary>
+    public static BidderPaths Find(string contentRoot)
+    {
+        foreach (var start in new[] { contentRoot, AppContext.BaseDirectory })
+        {
+            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
+            {
+                if (File.Exists(Path.Combine(dir.FullName, ConfigFile)))
+                {
+                    return new BidderPaths(dir.FullName);
+                }
+            }
+        }
+
+        return new BidderPaths(contentRoot);
+    }
+}

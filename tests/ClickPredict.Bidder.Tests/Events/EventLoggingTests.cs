@@ -1,0 +1,105 @@
+using System.Net;
+using ClickPredict.Bidder.Tests.Infrastructure;
+using ClickPredict.Core.Events;
+using ClickPredict.Core.Features;
+using ClickPredict.Kafka;
+using Confluent.Kafka;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace ClickPredict.Bidder.Tests.Events;
+
+/// <summary>Through the embedded Kafka broker (librdkafka's mock cluster) the bidder's own process runs.</summary>
+public sealed class EventLoggingTests(BidderFixture fixture) : IClassFixture<BidderFixture>
+{
+    private readonly HttpClient _client = fixture.Client;
+
+    [Fact]
+    public async Task Events_OfABidItsWinAndItsClick_ArriveOnTheirTopicsKeyedByBidId()
+    {
+        var body = SimBodies.One(seed: 41);
+        var bid = await _client.BidOn(body);
+        var bidId = bid.GetProperty("id").GetString()!;
+        using (var win = await _client.GetAsync(NoticeUrls.Win(bid, 0.75m)))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, win.StatusCode);
+        }
+
+        // Refused notices log nothing: a replay and a forgery of the same bid.
+        using (var replay = await _client.GetAsync(NoticeUrls.Win(bid, 0.75m)))
+        {
+            Assert.Equal(HttpStatusCode.Conflict, replay.StatusCode);
+        }
+
+        using (var forged = await _client.GetAsync(NoticeUrls.Win(bid, 0.75m).Replace("&p=", "&p=9", StringComparison.Ordinal)))
+        {
+            Assert.Equal(HttpStatusCode.Forbidden, forged.StatusCode);
+        }
+
+        using (var clicked = await _client.GetAsync(NoticeUrls.Click(bid)))
+        {
+            Assert.Equal(HttpStatusCode.Redirect, clicked.StatusCode);
+        }
+
+        var topics = fixture.Factory.Services.GetRequiredService<KafkaClientFactory>().Options.Topics;
+        var messages = Consume(bidId, [topics.Bids, topics.Impressions, topics.Clicks], expected: 3);
+
+        var bidEvent = EventSerializer.Deserialize<BidEvent>(Assert.Single(messages[topics.Bids]));
+        Assert.Equal(bidId, bidEvent.BidId);
+        Assert.Equal(System.Text.Json.Nodes.JsonNode.Parse(body)!["id"]!.GetValue<string>(), bidEvent.RequestId);
+        Assert.Equal("1", bidEvent.ImpId);
+        Assert.Equal(BidderFactory.StartTime.ToUnixTimeMilliseconds(), bidEvent.TimeUnixMs);
+        Assert.Equal("sim", bidEvent.Exchange);
+        Assert.Equal(("ctr-test", 1), (bidEvent.ModelId, bidEvent.ModelVersion));
+        Assert.Equal(fixture.Model.Spec.FingerprintHex, bidEvent.SpecFingerprint);
+        Assert.Equal(bid.GetProperty("price").GetDecimal(), bidEvent.PriceCpm);
+        Assert.Equal("USD", bidEvent.Currency);
+        Assert.Equal(bid.GetProperty("crid").GetString(), bidEvent.CreativeId);
+        Assert.Equal(bid.GetProperty("cid").GetString(), bidEvent.CampaignId);
+        Assert.Equal("openrtb", bidEvent.Schema);
+        Assert.Equal(ExpectedBids.Best(fixture.Model, body, BidderFactory.StartTime)!.Value.Pctr, bidEvent.PCtr);
+
+        // Research-production parity: the logged raw fields, replayed offline, give the logged pCTR bit for bit.
+        var values = new FieldValues(FieldSchema.OpenRtb);
+        values.Load(bidEvent.Fields);
+        Assert.Equal(bidEvent.PCtr, fixture.Model.Predict(values));
+        Assert.Equal(bidEvent.CreativeId, bidEvent.Fields["creative.id"]);
+
+        var impression = EventSerializer.Deserialize<ImpressionEvent>(Assert.Single(messages[topics.Impressions]));
+        Assert.Equal((bidId, 0.75m, "USD", bidEvent.CampaignId), (impression.BidId, impression.ClearingPriceCpm, impression.Currency, impression.CampaignId));
+
+        var click = EventSerializer.Deserialize<ClickEvent>(Assert.Single(messages[topics.Clicks]));
+        Assert.Equal(bidId, click.BidId);
+    }
+
+    /// <summary>Reads every partition of <paramref name="topics"/> from the start until <paramref name="expected"/> messages keyed <paramref name="key"/> are in (bounded).</summary>
+    private Dictionary<string, List<byte[]>> Consume(string key, string[] topics, int expected)
+    {
+        var clients = fixture.Factory.Services.GetRequiredService<KafkaClientFactory>();
+        var found = topics.ToDictionary(t => t, _ => new List<byte[]>());
+        using var consumer = new ConsumerBuilder<string, byte[]>(clients.CreateConsumerConfig("bidder-tests-" + Guid.NewGuid().ToString("N"))).Build();
+        consumer.Assign(topics.SelectMany(t => Enumerable.Range(0, clients.Options.Partitions).Select(p => new TopicPartitionOffset(t, p, Offset.Beginning))));
+        var count = 0;
+        for (var attempt = 0; attempt < 150 && count < expected; attempt++)
+        {
+            var result = consumer.Consume(TimeSpan.FromMilliseconds(100));
+            if (result?.Message is { } message && message.Key == key)
+            {
+                found[result.Topic].Add(message.Value);
+                count++;
+            }
+        }
+
+        // Anything more for this key (a second impression, say) would be a bug: give it a moment to show.
+        for (var attempt = 0; attempt < 5; attempt++)
+        {
+            var result = consumer.Consume(TimeSpan.FromMilliseconds(100));
+            if (result?.Message is { } message && message.Key == key)
+            {
+                found[result.Topic].Add(message.Value);
+            }
+        }
+
+        consumer.Close();
+        return found;
+    }
+}

@@ -1,0 +1,69 @@
+using ClickPredict.Bidder.Tests.Infrastructure;
+
+namespace ClickPredict.Bidder.Tests.Hosting;
+
+/// <summary>A bad configuration stops start-up with a message that names the key (or the campaigns entry).</summary>
+public sealed class StartupTests
+{
+    [Theory]
+    [InlineData("Bidder:FirstPriceShading", "1.5", "Bidder:FirstPriceShading")]
+    [InlineData("Bidder:FirstPriceShading", "lots", "FirstPriceShading")]
+    [InlineData("Bidder:PublicBaseUrl", "ftp://example.com", "Bidder:PublicBaseUrl")]
+    [InlineData("Bidder:DefaultExchange", "nowhere", "Bidder:DefaultExchange")]
+    [InlineData("Bidder:Exchanges:sim:NoBidStatus", "500", "Bidder:Exchanges:sim:NoBidStatus")]
+    [InlineData("Bidder:FxRates:EUR", "0", "Bidder:FxRates:EUR")]
+    [InlineData("Bidder:MaxBodyBytes", "12", "Bidder:MaxBodyBytes")]
+    [InlineData("Bidder:FirstPriceShadng", "0.7", "FirstPriceShadng")]
+    [InlineData("Registry:ExpectedSpecFingerprint", "xyz", "Registry:ExpectedSpecFingerprint")]
+    [InlineData("Registry:CanaryMaxMeanPctr", "2", "Registry:CanaryMinMeanPctr and Registry:CanaryMaxMeanPctr")]
+    [InlineData("Notices:HmacKey", "short", "Notices:HmacKey")]
+    [InlineData("Admin:Token", "short", "Admin:Token")]
+    public void Start_WithABadSetting_FailsNamingTheKey(string key, string value, string named)
+    {
+        using var factory = new BidderFactory();
+        factory.Settings[key] = value;
+        var error = Assert.ThrowsAny<Exception>(() => factory.Client);
+        Assert.Contains(named, Flatten(error), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Start_WithABadCampaignsFile_FailsNamingTheEntry()
+    {
+        using var factory = new BidderFactory();
+        var path = Path.Combine(factory.Directory, "campaigns.json");
+        File.WriteAllText(path, File.ReadAllText(Repo.CampaignsFile).Replace("\"maxCpmUsd\": 9.0", "\"maxCpmUsd\": -1", StringComparison.Ordinal));
+        factory.Settings["Bidder:CampaignsPath"] = path;
+        var error = Assert.ThrowsAny<Exception>(() => factory.Client);
+        Assert.Contains("advertisers[0].campaigns[1].maxCpmUsd: must be greater than 0", Flatten(error), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Start_WithAnUnknownCampaignsKey_FailsNamingIt()
+    {
+        using var factory = new BidderFactory();
+        var path = Path.Combine(factory.Directory, "campaigns.json");
+        File.WriteAllText(path, File.ReadAllText(Repo.CampaignsFile).Replace("\"maxCpmUsd\"", "\"maxCpm\"", StringComparison.Ordinal));
+        factory.Settings["Bidder:CampaignsPath"] = path;
+        var error = Assert.ThrowsAny<Exception>(() => factory.Client);
+        Assert.Contains("maxCpm", Flatten(error), StringComparison.Ordinal);
+        Assert.Contains(path, Flatten(error), StringComparison.Ordinal);
+    }
+
+    private static string Flatten(Exception e)
+    {
+        var text = new System.Text.StringBuilder();
+        for (var x = e; x is not null; x = x.InnerException)
+        {
+            text.AppendLine(x.Message);
+            if (x is AggregateException aggregate)
+            {
+                foreach (var inner in aggregate.InnerExceptions)
+                {
+                    text.AppendLine(Flatten(inner));
+                }
+            }
+        }
+
+        return text.ToString();
+    }
+}
