@@ -54,6 +54,11 @@ public class LearnerTests
         var decision = logs.Lines.First(l => l.Id.Id == 14 && l.Category.StartsWith("ClickPredict.Trainer", StringComparison.Ordinal));
         Assert.Contains("publish (no-champion)", decision.Message, StringComparison.Ordinal);
         Assert.Equal(entry.Label, trainer.Status.Champion);
+        Assert.True(await TestSupport.Eventually(() => registry.ReadDecisions().Count > 0));
+        var recorded = registry.ReadDecisions()[0];
+        Assert.Equal("publish", recorded.Decision);
+        Assert.Equal("ctr@1", recorded.Label);
+        Assert.Equal("no-champion", recorded.Reasons[0]);
     }
 
     internal static void ProduceExamples(IProducer<string, byte[]> producer, int count, int seed, double drift = 0)

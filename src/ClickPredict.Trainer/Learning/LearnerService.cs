@@ -376,16 +376,37 @@ internal sealed class LearnerService : BackgroundService
                 Log.RetrainDecided(_logger, decision.OutcomeName, decision.Reason, decision.TriggerName, decision.Details());
             }
             _metrics.Decision(decision);
-            if (candidate is not null)
-            {
-                Publish(candidate, decision, now);
-            }
+            var label = candidate is not null ? Publish(candidate, decision, now) : null;
+            Record(decision, label);
         }
 
         _cpuMark = CpuClock.ThreadSeconds();
     }
 
-    private void Publish(LogisticModel candidate, RetrainDecision decision, DateTimeOffset now)
+    /// <summary>Keeps the decision beside the registry index (the last few), for status pages.</summary>
+    private void Record(RetrainDecision decision, string? label)
+    {
+        try
+        {
+            _registry.RecordDecision(new RegistryDecision
+            {
+                AtUtc = decision.Time,
+                Decision = decision.OutcomeName,
+                Reasons = [decision.Reason, "trigger " + decision.TriggerName, decision.Details()],
+                Label = label,
+                CandidateLogLoss = double.IsFinite(decision.CandidateLogLoss) ? decision.CandidateLogLoss : null,
+                ChampionLogLoss = double.IsFinite(decision.ChampionLogLoss) ? decision.ChampionLogLoss : null,
+                NewExamples = decision.NewExamples,
+            });
+        }
+        catch (Exception e) when (e is RegistryException or IOException or UnauthorizedAccessException)
+        {
+            Log.PublishFailed(_logger, _registry.Directory, e);
+        }
+    }
+
+    /// <summary>Publishes the candidate with its lineage; returns its label, or null when the registry refused it.</summary>
+    private string? Publish(LogisticModel candidate, RetrainDecision decision, DateTimeOffset now)
     {
         var started = CpuClock.ThreadSeconds();
         var metrics = new Dictionary<string, double>(candidate.Info.Metrics, StringComparer.Ordinal)
@@ -429,10 +450,12 @@ internal sealed class LearnerService : BackgroundService
             _status.PublishedOne();
             _status.Champion = entry.Label;
             Log.ModelPublished(_logger, entry.Label, _registry.Directory, decision.Reason);
+            return entry.Label;
         }
         catch (Exception e) when (e is RegistryException or IOException or UnauthorizedAccessException)
         {
             Log.PublishFailed(_logger, _registry.Directory, e);
+            return null;
         }
     }
 
