@@ -9,6 +9,7 @@ var app = builder.Build();
 app.MapServiceDefaults();
 app.MapBidApi();
 app.MapAdminApi();
+app.MapStatusApi();
 app.Run();
 
 /// <summary>The bidder's entry point; public and partial so tests can host the real app.</summary>

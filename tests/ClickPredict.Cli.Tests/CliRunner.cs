@@ -11,6 +11,14 @@ internal static class CliRunner
 
     public static string Spec(string name) => Path.Combine(RepoRoot, "config", "features", name + ".json");
 
+    /// <summary>A copy of spec <paramref name="name"/> with 2^<paramref name="hashBits"/> slots in <paramref name="dir"/>: the same features, smaller (faster) learner state.</summary>
+    public static string SmallSpec(TempDirectory dir, string name, int hashBits = 18)
+    {
+        var path = dir.File($"{name}-{hashBits}.json");
+        File.WriteAllText(path, Core.Features.FeatureSpec.Load(Spec(name)).WithHashBits(hashBits).ToJson());
+        return path;
+    }
+
     public static (int Exit, string Out, string Err) Run(params string[] args) => Run(false, args);
 
     /// <summary>Runs with <paramref name="interactive"/> as if stdout were (or were not) a terminal: live progress bars or plain lines.</summary>

@@ -57,7 +57,7 @@ internal static class AdminApi
         return http.Response.WriteAsJsonAsync(View(holder, watcher), AdminJsonContext.Default.ModelView);
     }
 
-    private static ModelView View(ModelHolder holder, ModelWatcher watcher)
+    internal static ModelView View(ModelHolder holder, ModelWatcher watcher)
     {
         RegistryIndex? index = null;
         string? registryError = null;

@@ -3,6 +3,7 @@ using System.IO.Compression;
 using System.IO.Pipelines;
 using ClickPredict.Bidder.Bidding;
 using ClickPredict.Bidder.Diagnostics;
+using ClickPredict.Bidder.Status;
 using ClickPredict.Bidder.Events;
 using ClickPredict.Core.OpenRtb;
 using Microsoft.AspNetCore.Http.Features;
@@ -29,12 +30,14 @@ internal sealed class BidHandler
     private readonly BidderMetrics _metrics;
     private readonly TimeProvider _time;
     private readonly ILogger<BidHandler> _logger;
+    private readonly LiveStatus _status;
     private readonly int _maxBodyBytes;
     private readonly bool _gzipResponses;
     private readonly int _gzipMinBytes;
 
-    public BidHandler(BidEngine engine, EventLog events, BidderMetrics metrics, TimeProvider time, ILogger<BidHandler> logger, int maxBodyBytes, bool gzipResponses, int gzipMinBytes)
+    public BidHandler(BidEngine engine, EventLog events, BidderMetrics metrics, LiveStatus status, TimeProvider time, ILogger<BidHandler> logger, int maxBodyBytes, bool gzipResponses, int gzipMinBytes)
     {
+        _status = status;
         _engine = engine;
         _events = events;
         _metrics = metrics;
@@ -138,19 +141,21 @@ internal sealed class BidHandler
             if (bid)
             {
                 await WriteBidAsync(http, ctx, format).ConfigureAwait(false);
+                var bidTimeMs = ctx.ReceivedUtc.ToUnixTimeMilliseconds();
                 for (var i = 0; i < ctx.BidCount; i++)
                 {
                     _metrics.Bid(ctx.Bids[i].Pctr);
+                    _status.Bid(ctx.Bids[i].Id, ctx.Bids[i].Pctr, bidTimeMs);
                 }
 
-                _metrics.Request(formatName, "bid", _time.GetElapsedTime(start).TotalSeconds);
+                Completed(ctx, formatName, "bid", start);
                 _events.Bids(ctx, ctx.EventBuffer);
             }
             else
             {
                 await WriteNoBidAsync(http, ctx, format, exchange).ConfigureAwait(false);
                 _metrics.NoBid(NoBidReasons.Name(ctx.Reason));
-                _metrics.Request(formatName, "nobid", _time.GetElapsedTime(start).TotalSeconds);
+                Completed(ctx, formatName, "nobid", start);
             }
         }
         catch (BidRequestException e)
@@ -179,7 +184,7 @@ internal sealed class BidHandler
             }
 
             _metrics.NoBid(NoBidReasons.Name(NoBidReason.TechnicalError));
-            _metrics.Request(formatName, "nobid", _time.GetElapsedTime(start).TotalSeconds);
+            Completed(ctx, formatName, "nobid", start);
         }
         finally
         {
@@ -223,11 +228,19 @@ internal sealed class BidHandler
         await response.BodyWriter.WriteAsync(ctx.Output.WrittenMemory).ConfigureAwait(false);
     }
 
+    /// <summary>Counts a finished request in the metrics and on the status page.</summary>
+    private void Completed(BidContext ctx, string formatName, string outcome, long start)
+    {
+        var seconds = _time.GetElapsedTime(start).TotalSeconds;
+        _metrics.Request(formatName, outcome, seconds);
+        _status.Request(outcome == "bid", seconds, ctx.Model?.Label);
+    }
+
     private async Task RefuseAsync(HttpContext http, BidContext ctx, int status, string code, string message, long start, string formatName)
     {
         Log.RequestRefused(_logger, code, message);
         _metrics.Refused(code);
-        _metrics.Request(formatName, "refused", _time.GetElapsedTime(start).TotalSeconds);
+        Completed(ctx, formatName, "refused", start);
         if (http.Response.HasStarted)
         {
             return;

@@ -6,6 +6,7 @@ using ClickPredict.Bidder.Events;
 using ClickPredict.Bidder.Models;
 using ClickPredict.Bidder.Notices;
 using ClickPredict.Bidder.Options;
+using ClickPredict.Bidder.Status;
 using ClickPredict.Core.OpenRtb;
 using ClickPredict.Kafka;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -41,6 +42,9 @@ internal static class BidderHostingExtensions
         services.AddSingleton<IValidateOptions<NoticeOptions>, NoticeOptionsValidator>();
         services.AddOptions<AdminOptions>().BindConfiguration(AdminOptions.SectionName, RefuseUnknownKeys).ValidateOnStart();
         services.AddSingleton<IValidateOptions<AdminOptions>, AdminOptionsValidator>();
+        services.AddOptions<StatusOptions>().BindConfiguration(StatusOptions.SectionName, RefuseUnknownKeys).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<StatusOptions>, StatusOptionsValidator>();
+        services.AddSingleton(sp => new LiveStatus(sp.GetRequiredService<IOptions<StatusOptions>>().Value, sp.GetRequiredService<TimeProvider>()));
 
         services.AddSingleton<BidderMetrics>();
         services.AddSingleton(sp =>
@@ -91,6 +95,7 @@ internal static class BidderHostingExtensions
                 sp.GetRequiredService<BidEngine>(),
                 sp.GetRequiredService<EventLog>(),
                 sp.GetRequiredService<BidderMetrics>(),
+                sp.GetRequiredService<LiveStatus>(),
                 sp.GetRequiredService<TimeProvider>(),
                 sp.GetRequiredService<ILogger<BidHandler>>(),
                 bidder.MaxBodyBytes,
@@ -115,6 +120,7 @@ internal static class BidderHostingExtensions
                 sp.GetRequiredService<BidderMetrics>(),
                 sp.GetRequiredService<TimeProvider>(),
                 sp.GetRequiredService<ILogger<NoticeHandler>>(),
+                sp.GetRequiredService<LiveStatus>(),
                 notices.WinMaxAgeSeconds,
                 notices.ClickMaxAgeSeconds);
         });

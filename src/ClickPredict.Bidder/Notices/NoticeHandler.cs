@@ -4,6 +4,7 @@ using ClickPredict.Bidder.Bidding;
 using ClickPredict.Bidder.Campaigns;
 using ClickPredict.Bidder.Diagnostics;
 using ClickPredict.Bidder.Events;
+using ClickPredict.Bidder.Status;
 using ClickPredict.Core.Events;
 
 namespace ClickPredict.Bidder.Notices;
@@ -27,6 +28,7 @@ internal sealed class NoticeHandler
     private readonly BidderMetrics _metrics;
     private readonly TimeProvider _time;
     private readonly ILogger<NoticeHandler> _logger;
+    private readonly LiveStatus _status;
     private readonly long _winMaxAgeMs;
     private readonly long _clickMaxAgeMs;
 
@@ -40,9 +42,11 @@ internal sealed class NoticeHandler
         BidderMetrics metrics,
         TimeProvider time,
         ILogger<NoticeHandler> logger,
+        LiveStatus status,
         int winMaxAgeSeconds,
         int clickMaxAgeSeconds)
     {
+        _status = status;
         _catalog = catalog;
         _budgets = budgets;
         _ledger = ledger;
@@ -123,6 +127,7 @@ internal sealed class NoticeHandler
             Currency = currency.Code,
             CampaignId = creative.Campaign.Id,
         });
+        _status.Win(bidId);
         _metrics.Notice(name, "accepted");
         return NoticeResult.Accepted;
     }
@@ -158,6 +163,7 @@ internal sealed class NoticeHandler
         }
 
         _events.Click(new ClickEvent { BidId = BidIds.ToString(bidId), TimeUnixMs = now.ToUnixTimeMilliseconds() });
+        _status.Click(bidId);
         _metrics.Notice("click", "accepted");
         return NoticeResult.Redirect(creative.LandingPage);
     }

@@ -1,0 +1,40 @@
+using System.Text.Json.Serialization;
+using ClickPredict.Bidder.Api;
+using ClickPredict.Core.Registry;
+
+namespace ClickPredict.Bidder.Status;
+
+/// <summary>What <c>GET /status.json</c> answers: everything the status page draws.</summary>
+internal sealed class StatusView
+{
+    public DateTimeOffset GeneratedUtc { get; init; }
+
+    public int BucketSeconds { get; init; }
+
+    /// <summary>How long an impression waits for its click before it is scored.</summary>
+    public int LabelDelaySeconds { get; init; }
+
+    /// <summary>The serving model, its lineage and the registry (as <c>/admin/model</c>, without the need for a token).</summary>
+    public ModelView Model { get; init; } = new();
+
+    /// <summary>Published versions, newest first, with the reason each was published.</summary>
+    public IReadOnlyList<RegistryEntry> Publishes { get; init; } = [];
+
+    /// <summary>The retrain policy's last decisions (published or not), newest first.</summary>
+    public IReadOnlyList<RegistryDecision> Decisions { get; init; } = [];
+
+    public IReadOnlyList<StatusPoint> Series { get; init; } = [];
+
+    public long PendingImpressions { get; init; }
+
+    public long UntrackedWins { get; init; }
+
+    public long UnscoredWins { get; init; }
+}
+
+[JsonSourceGenerationOptions(
+    PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals)]
+[JsonSerializable(typeof(StatusView))]
+internal sealed partial class StatusJsonContext : JsonSerializerContext;
