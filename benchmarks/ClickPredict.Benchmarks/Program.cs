@@ -7,12 +7,18 @@ namespace ClickPredict.Benchmarks;
 /// results against the allocation budget; or, with <c>--check-budget [results dir]</c>, only checks
 /// an earlier run's JSON export. Non-zero exit when a benchmark allocates over its budget. The
 /// bidder's tools (bare-Kestrel baseline, load generator, request bodies, test model) take their
-/// own verbs.
+/// own verbs, and <c>trainer-throughput [auctions]</c> runs the trainer's end-to-end throughput
+/// run (<see cref="TrainerThroughput"/>).
 /// </summary>
 internal static class Program
 {
     private static int Main(string[] args)
     {
+        if (args.Length > 0 && args[0] == "trainer-throughput")
+        {
+            return TrainerThroughput.Run(args[1..]);
+        }
+
         if (Bidder.BidderTools.TryRun(args, out var exitCode))
         {
             return exitCode;

@@ -24,6 +24,7 @@ internal static class CliApp
         root.Subcommands.Add(EvaluateCommand.Create(context));
         root.Subcommands.Add(ExportOnnxCommand.Create(context));
         root.Subcommands.Add(SimulateCommand.Create(context));
+        root.Subcommands.Add(RetrainSimCommand.Create(context));
         root.Subcommands.Add(BacktestCommand.Create(context));
         root.Subcommands.Add(ExportExamplesCommand.Create(context));
         return root;

@@ -1,0 +1,11 @@
+namespace ClickPredict.Core.Training;
+
+/// <summary>What a retrain round decided.</summary>
+public enum RetrainOutcome
+{
+    /// <summary>The candidate becomes the champion.</summary>
+    Publish,
+
+    /// <summary>The champion stays.</summary>
+    Skip,
+}

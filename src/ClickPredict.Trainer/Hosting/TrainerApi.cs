@@ -1,0 +1,35 @@
+namespace ClickPredict.Trainer.Hosting;
+
+/// <summary>The trainer's one endpoint beyond the service defaults: <c>GET /status</c>.</summary>
+internal static class TrainerApi
+{
+    public static WebApplication MapTrainerApi(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        app.MapGet("/status", GetStatus);
+        return app;
+    }
+
+    private static Microsoft.AspNetCore.Http.HttpResults.Ok<StatusResponse> GetStatus(TrainerStatus status) => TypedResults.Ok(new StatusResponse(
+        status.JoinerRunning,
+        status.JoinerPartitions,
+        status.ExamplesEmitted,
+        status.LearnerRunning,
+        status.ExamplesConsumed,
+        status.ExamplesLearned,
+        status.Published,
+        status.Champion,
+        status.Failure));
+
+    /// <summary>The body of <c>GET /status</c>.</summary>
+    internal sealed record StatusResponse(
+        bool? JoinerRunning,
+        int JoinerPartitions,
+        long ExamplesEmitted,
+        bool? LearnerRunning,
+        long ExamplesConsumed,
+        long ExamplesLearned,
+        int Published,
+        string? Champion,
+        string? Failure);
+}

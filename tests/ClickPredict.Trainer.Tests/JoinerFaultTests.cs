@@ -1,0 +1,115 @@
+using ClickPredict.Core.Events;
+
+namespace ClickPredict.Trainer.Tests;
+
+/// <summary>
+/// The joiner and learner against the real embedded broker: killed mid-stream and restarted, and a broker
+/// taken down and brought back. Counted against the simulated auctions' ground truth.
+/// </summary>
+[Collection(KafkaCollection.Name)]
+public class JoinerFaultTests
+{
+    /// <summary>
+    /// With frequent checkpoints the kill falls between two of them (some examples are in a checkpoint,
+    /// some only in Kafka); with none before the kill, everything the first trainer emitted must be found
+    /// by the restarted one's recovery scan.
+    /// </summary>
+    [Theory]
+    [InlineData(300)]
+    [InlineData(600_000)]
+    public async Task Trainer_KilledMidStreamAndRestarted_LosesAndDuplicatesNoExample(int checkpointIntervalMs)
+    {
+        using var directory = TestSupport.Directory();
+        using var cluster = TestSupport.Cluster();
+        using var producer = TestSupport.Producer(cluster.BootstrapServers);
+        using var logs = new CapturingLoggerProvider();
+        var auctions = SimAuctions.Make(4000);
+        var expected = auctions.Expected;
+        var settings = TrainerHost.Defaults(cluster, directory.Path);
+        settings["Trainer:Joiner:CheckpointIntervalMs"] = checkpointIntervalMs.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+        auctions.Produce(producer, 0, 2000);
+        var first = await TrainerHost.StartAsync(settings);
+        Assert.True(await TestSupport.Eventually(() => first.Status.ExamplesEmitted > 300), "the first trainer emitted nothing");
+        // More traffic arrives while it works; it is killed in the middle of it, between checkpoints.
+        var more = Task.Run(() => auctions.Produce(producer, 2000, 3000));
+        Assert.True(await TestSupport.Eventually(() => first.Status.ExamplesEmitted > 900), "the first trainer stalled");
+        var status = first.Status;
+        await first.CrashAsync();
+        var emittedBeforeCrash = status.ExamplesEmitted;
+        await more;
+        auctions.Produce(producer, 3000, 4000);
+
+        await using var second = await TrainerHost.StartAsync(settings, logs: logs);
+        // The learner reads the examples topic: once it has read as many as there must be, they are all there.
+        Assert.True(await TestSupport.Eventually(() => second.Status.ExamplesConsumed >= expected.Count), $"the learner read {second.Status.ExamplesConsumed} of {expected.Count}");
+        var examples = TestSupport.ReadAll(cluster.BootstrapServers, TestSupport.Examples).Select(r => EventSerializer.Deserialize<LabeledExample>(r.Message.Value)).ToList();
+
+        var duplicates = examples.GroupBy(e => e.BidId).Where(g => g.Count() > 1).Select(g => g.Key).ToList();
+        Assert.Empty(duplicates);
+        Assert.Equal(expected.Count, examples.Count);
+        foreach (var example in examples)
+        {
+            Assert.True(expected.TryGetValue(example.BidId, out var clicked), $"{example.BidId} is not a won bid");
+            Assert.Equal(clicked, example.Clicked);
+            Assert.NotEmpty(example.Fields);
+        }
+
+        // The learner, restarted from its own checkpoint, read each example exactly once.
+        Assert.Equal(expected.Count, second.Status.ExamplesConsumed);
+
+        var recovered = logs.Lines.Where(l => l.Id.Id == 1 && l.Category.StartsWith("ClickPredict.Trainer", StringComparison.Ordinal)).Select(l => RecoveredCount(l.Message)).Sum();
+        if (checkpointIntervalMs > 60_000)
+        {
+            // No checkpoint was ever written: every example of the first life is found by the scan.
+            // (Some of those handed to the producer may not have reached the broker before the kill: they are emitted again, once.)
+            Assert.True(recovered > 0 && recovered <= emittedBeforeCrash, $"the scan found {recovered} of the {emittedBeforeCrash} examples emitted before the kill");
+        }
+    }
+
+    private static int RecoveredCount(string message)
+    {
+        var match = System.Text.RegularExpressions.Regex.Match(message, @"; (\d+) example\(s\) found");
+        return match.Success ? int.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) : 0;
+    }
+
+    [Fact]
+    public async Task Trainer_BrokerDownAndUp_StallsThenRecoversWithoutRestart()
+    {
+        using var directory = TestSupport.Directory();
+        using var cluster = TestSupport.Cluster();
+        using var producer = TestSupport.Producer(cluster.BootstrapServers);
+        var auctions = SimAuctions.Make(1500, seed: 11);
+        var expected = auctions.Expected;
+        await using var trainer = await TrainerHost.StartAsync(TrainerHost.Defaults(cluster, directory.Path));
+
+        auctions.Produce(producer, 0, 700);
+        Assert.True(await TestSupport.Eventually(() => trainer.Status.ExamplesEmitted > 100));
+
+        cluster.SetBrokerDown(-1);
+        // What the learner had fetched before the outage drains at once; then nothing more arrives.
+        await Task.Delay(500);
+        var stalledAt = trainer.Status.ExamplesConsumed;
+        await Task.Delay(1000);
+        Assert.Equal(stalledAt, trainer.Status.ExamplesConsumed);
+        // The loops keep running through the outage (no restart), holding what they have.
+        Assert.True(trainer.Status.JoinerRunning);
+        Assert.True(trainer.Status.LearnerRunning);
+        cluster.SetBrokerUp(-1);
+
+        auctions.Produce(producer, 700, 1500);
+        Assert.True(await TestSupport.Eventually(() => trainer.Status.ExamplesConsumed >= expected.Count), $"the learner read {trainer.Status.ExamplesConsumed} of {expected.Count}");
+        var examples = TestSupport.ReadAll(cluster.BootstrapServers, TestSupport.Examples).Select(r => EventSerializer.Deserialize<LabeledExample>(r.Message.Value)).ToList();
+        Assert.Equal(expected.Count, examples.Count);
+        Assert.Equal(expected.Count, examples.Select(e => e.BidId).Distinct().Count());
+        Assert.All(examples, e => Assert.Equal(expected[e.BidId], e.Clicked));
+        Assert.Null(trainer.Status.Failure);
+    }
+}
+
+[CollectionDefinition(Name)]
+public class KafkaCollection
+{
+    /// <summary>Tests that run brokers and consumer groups share the two cores one at a time.</summary>
+    public const string Name = "kafka";
+}

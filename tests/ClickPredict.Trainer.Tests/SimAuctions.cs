@@ -1,0 +1,141 @@
+using ClickPredict.Core.Events;
+using ClickPredict.Core.Simulation;
+using Confluent.Kafka;
+
+namespace ClickPredict.Trainer.Tests;
+
+/// <summary>
+/// Simulated auctions as the bidder would log them (bid, win notice, clicks, keyed by bid id), with
+/// the ground truth of what the joiner must emit: one example per won bid, clicked when a click fell
+/// inside the attribution window. The stream also carries what a real one does: win notices before
+/// their bid, duplicated win notices, clicks after the window, and clicks for bids never seen.
+/// </summary>
+internal sealed class SimAuctions
+{
+    /// <summary>Event time of the first bid (fixed: the join runs in event time).</summary>
+    public static readonly long StartMs = new DateTimeOffset(2026, 1, 5, 12, 0, 0, TimeSpan.Zero).ToUnixTimeMilliseconds();
+
+    private SimAuctions(List<Auction> auctions) => Auctions = auctions;
+
+    public List<Auction> Auctions { get; }
+
+    /// <summary>Bid id to expected label, for every auction that must become an example.</summary>
+    public Dictionary<string, bool> Expected => Auctions.Where(a => a.Impression is not null).ToDictionary(a => a.BidId, a => a.ExpectedClicked, StringComparer.Ordinal);
+
+    public static SimAuctions Make(int count, int seed = 7, double winRate = 0.6, int attributionMs = 2000)
+    {
+        var examples = new SimulatedExamples(new TrafficSimulator(new SimulatorOptions { Seed = seed, OutcomeSeed = seed + 1, Sites = 200, Apps = 80 }));
+        var random = new Random(seed);
+        var auctions = new List<Auction>(count);
+        for (var i = 0; i < count; i++)
+        {
+            var example = examples.Next();
+            var bidId = $"bid-{seed}-{i:D6}";
+            var bidTime = StartMs + (i * 2L);
+            var bid = new BidEvent
+            {
+                BidId = bidId,
+                RequestId = "req-" + i,
+                ImpId = "1",
+                TimeUnixMs = bidTime,
+                Exchange = "sim",
+                ModelId = "ctr",
+                ModelVersion = 1,
+                SpecFingerprint = "0000000000000000",
+                PCtr = 0.03,
+                PriceCpm = 1.25m,
+                CampaignId = example.Fields.GetValueOrDefault("campaign.id", "camp"),
+                CreativeId = example.Fields.GetValueOrDefault("creative.id", "cr"),
+                AdvertiserId = example.Fields.GetValueOrDefault("advertiser.id", "adv"),
+                Fields = example.Fields,
+            };
+            var won = random.NextDouble() < winRate;
+            var auction = new Auction(bidId, bid) { ImpressionFirst = i % 10 == 3, DuplicateImpression = i % 40 == 7 };
+            if (won)
+            {
+                auction.Impression = new ImpressionEvent { BidId = bidId, TimeUnixMs = bidTime + 50, ClearingPriceCpm = 0.9m, CampaignId = bid.CampaignId };
+                if (example.Clicked)
+                {
+                    auction.Clicks.Add(new ClickEvent { BidId = bidId, TimeUnixMs = bidTime + 50 + 300 });
+                    auction.ExpectedClicked = true;
+                }
+
+                if (i % 50 == 11)
+                {
+                    // A click long after the window: counted, does not label the example.
+                    auction.Clicks.Add(new ClickEvent { BidId = bidId, TimeUnixMs = bidTime + 50 + attributionMs + 5_000 });
+                }
+            }
+
+            if (i % 70 == 5)
+            {
+                auction.GhostClick = new ClickEvent { BidId = $"ghost-{seed}-{i}", TimeUnixMs = bidTime + 10 };
+            }
+
+            auctions.Add(auction);
+        }
+
+        return new SimAuctions(auctions);
+    }
+
+    /// <summary>Produces auctions [<paramref name="from"/>, <paramref name="to"/>) and waits for delivery.</summary>
+    public void Produce(IProducer<string, byte[]> producer, int from, int to)
+    {
+        for (var i = from; i < to; i++)
+        {
+            var a = Auctions[i];
+            if (a.ImpressionFirst && a.Impression is not null)
+            {
+                Send(producer, TestSupport.Impressions, a.BidId, EventSerializer.Serialize(a.Impression));
+            }
+
+            Send(producer, TestSupport.Bids, a.BidId, EventSerializer.Serialize(a.Bid));
+            if (!a.ImpressionFirst && a.Impression is not null)
+            {
+                Send(producer, TestSupport.Impressions, a.BidId, EventSerializer.Serialize(a.Impression));
+            }
+
+            if (a.DuplicateImpression && a.Impression is not null)
+            {
+                Send(producer, TestSupport.Impressions, a.BidId, EventSerializer.Serialize(a.Impression));
+            }
+
+            foreach (var click in a.Clicks)
+            {
+                Send(producer, TestSupport.Clicks, a.BidId, EventSerializer.Serialize(click));
+            }
+
+            if (a.GhostClick is not null)
+            {
+                Send(producer, TestSupport.Clicks, a.GhostClick.BidId, EventSerializer.Serialize(a.GhostClick));
+            }
+        }
+
+        if (producer.Flush(TestSupport.Patience) != 0)
+        {
+            throw new InvalidOperationException("the test producer could not deliver its events");
+        }
+    }
+
+    private static void Send(IProducer<string, byte[]> producer, string topic, string key, byte[] value) =>
+        producer.Produce(topic, new Message<string, byte[]> { Key = key, Value = value });
+
+    internal sealed class Auction(string bidId, BidEvent bid)
+    {
+        public string BidId { get; } = bidId;
+
+        public BidEvent Bid { get; } = bid;
+
+        public ImpressionEvent? Impression { get; set; }
+
+        public List<ClickEvent> Clicks { get; } = [];
+
+        public ClickEvent? GhostClick { get; set; }
+
+        public bool ExpectedClicked { get; set; }
+
+        public bool ImpressionFirst { get; init; }
+
+        public bool DuplicateImpression { get; init; }
+    }
+}
