@@ -8,7 +8,7 @@ namespace ClickPredict.ServiceDefaults;
 
 /// <summary>
 /// Telemetry and health as every ClickPredict service has them: OpenTelemetry metrics of every
-/// <c>ClickPredict.*</c> meter plus Kestrel's and the .NET runtime's, exported for Prometheus at
+/// <c>ClickPredict.*</c> meter plus Kestrel's and the .NET runtime's (not the per-request hosting histogram), exported for Prometheus at
 /// <c>/metrics</c>; <c>/healthz</c> (the process is up: no checks run) and <c>/readyz</c> (every
 /// health check tagged <see cref="ReadyTag"/> passes).
 /// </summary>
@@ -38,7 +38,9 @@ public static class ServiceDefaultsExtensions
         builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
             // Every ClickPredict component names its meter ClickPredict.<Component>.
             .AddMeter("ClickPredict.*")
-            .AddMeter("Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "System.Runtime")
+            // Not Microsoft.AspNetCore.Hosting: its per-request duration histogram would cost every bid
+            // request; the bidder keeps its own latency histogram, the trainer serves no traffic.
+            .AddMeter("Microsoft.AspNetCore.Server.Kestrel", "System.Runtime")
             .AddPrometheusExporter());
         builder.Services.AddHealthChecks();
         return builder;

@@ -1,14 +1,6 @@
-using ClickPredict.ServiceDefaults;
 using ClickPredict.Trainer.Hosting;
 
-var builder = WebApplication.CreateBuilder(args);
-builder.AddServiceDefaults();
-builder.AddTrainer();
-
-var app = builder.Build();
-app.MapServiceDefaults();
-app.MapTrainerApi();
-app.Run();
+TrainerApplication.Build(args).Run();
 
 /// <summary>The trainer's entry point; public and partial so tests can host the real app.</summary>
 public partial class Program;

@@ -1,4 +1,5 @@
 using ClickPredict.Bidder.Api;
+using ClickPredict.ServiceDefaults;
 
 namespace ClickPredict.Bidder.Hosting;
 

@@ -9,6 +9,7 @@ using ClickPredict.Bidder.Options;
 using ClickPredict.Bidder.Status;
 using ClickPredict.Core.OpenRtb;
 using ClickPredict.Kafka;
+using ClickPredict.ServiceDefaults;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Configuration.Json;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -68,6 +69,8 @@ internal static class BidderHostingExtensions
             return new ModelValidator(sp.GetRequiredService<CampaignCatalog>(), registry.CanaryRequests, registry.ExpectedSpecFingerprint, registry.CanaryMinMeanPctr, registry.CanaryMaxMeanPctr);
         });
         services.AddSingleton<ModelWatcher>();
+        // /readyz answers ready once a model serves.
+        services.AddHealthChecks().AddCheck<ModelReadyHealthCheck>("model", tags: [ServiceDefaultsExtensions.ReadyTag]);
 
         services.AddSingleton(sp =>
         {
