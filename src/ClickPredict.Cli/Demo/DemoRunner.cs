@@ -200,7 +200,8 @@ internal sealed class DemoRunner(CliContext context, DemoSettings settings)
         await traffic.ConfigureAwait(false);
     }
 
-    private static HttpClient Client(Uri baseAddress) => new(new SocketsHttpHandler
+    /// <summary>A client as the simulated exchange and browsers use: no redirects followed (a click's 302 is the answer), gzip accepted.</summary>
+    public static HttpClient Client(Uri baseAddress) => new(new SocketsHttpHandler
     {
         AllowAutoRedirect = false,
         AutomaticDecompression = DecompressionMethods.All,

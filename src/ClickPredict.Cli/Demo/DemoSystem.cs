@@ -73,6 +73,9 @@ internal sealed class DemoSystem : IAsyncDisposable
             {
                 ["Kafka:BootstrapServers"] = cluster.BootstrapServers,
                 ["Kafka:CreateTopics"] = "false",
+                // The broker is local: after an outage, reconnect within a second rather than librdkafka's default ten.
+                ["Kafka:Client:reconnect.backoff.ms"] = "100",
+                ["Kafka:Client:reconnect.backoff.max.ms"] = "1000",
                 ["Registry:Path"] = Path.Combine(directory, "registry"),
             };
 

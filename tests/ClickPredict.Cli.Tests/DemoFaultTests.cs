@@ -1,0 +1,70 @@
+using ClickPredict.Cli.Demo;
+using ClickPredict.Core.Simulation;
+
+namespace ClickPredict.Cli.Tests;
+
+public class DemoFaultTests
+{
+    /// <summary>
+    /// The bidder, the trainer and the embedded broker as the demo runs them, under simulated traffic; the
+    /// broker goes down for a few seconds and comes back. The bidder keeps bidding throughout (its event log
+    /// buffers), the trainer stalls (nothing new to join), and both recover without a restart: every win
+    /// the bidder logged, before, during and after the outage, becomes exactly one example.
+    /// </summary>
+    [Fact]
+    public async Task BrokerDownAndUp_BidderKeepsBidding_TrainerStallsThenCatchesUp_NoExampleLost()
+    {
+        var settings = new DemoSettings { Qps = 150, RetrainIntervalSeconds = 3600 };
+        await using var system = await DemoSystem.StartAsync(settings, CancellationToken.None);
+        using var bidderHttp = DemoRunner.Client(system.BidderUrl);
+        using var trainerHttp = DemoRunner.Client(system.TrainerUrl);
+        var simulator = new TrafficSimulator(new SimulatorOptions { Seed = 21, OutcomeSeed = 22, RequestsPerSecond = settings.Qps, Start = DateTimeOffset.UtcNow });
+        var tally = new DemoTally(settings.BucketSeconds);
+        using var traffic = new DemoTraffic(simulator, bidderHttp, tally);
+        var monitor = new DemoMonitor(bidderHttp, trainerHttp);
+
+        var run = traffic.RunAsync(settings.Qps, TimeSpan.FromSeconds(20), CancellationToken.None);
+        Assert.True(await Eventually(async () => (await Poll(monitor)).ExamplesEmitted > 100, TimeSpan.FromSeconds(30)), "no example before the outage");
+
+        system.Cluster.SetBrokerDown(-1);
+        var bidsAtOutage = tally.Snapshot().Bids;
+        await Task.Delay(TimeSpan.FromSeconds(settings.LabelDelaySeconds + 1));
+        var stalledAt = (await Poll(monitor)).ExamplesEmitted;
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        Assert.Equal(stalledAt, (await Poll(monitor)).ExamplesEmitted);
+        Assert.True(tally.Snapshot().Bids > bidsAtOutage + 300, "the bidder stopped bidding while the broker was down");
+        system.Cluster.SetBrokerUp(-1);
+
+        await run;
+        var counters = tally.Snapshot();
+        Assert.Equal(0, counters.Errors);
+        Assert.True(await Eventually(async () => (await Poll(monitor)).ExamplesEmitted >= counters.Wins, TimeSpan.FromSeconds(60)),
+            $"the trainer joined {monitor.Trainer?.ExamplesEmitted} examples of {counters.Wins} wins");
+        await Task.Delay(TimeSpan.FromSeconds(settings.LabelDelaySeconds + 1));
+        var trainer = await Poll(monitor);
+        Assert.Equal(counters.Wins, trainer.ExamplesEmitted);
+        Assert.Null(trainer.Failure);
+    }
+
+    private static async Task<TrainerState> Poll(DemoMonitor monitor)
+    {
+        await monitor.PollAsync(CancellationToken.None);
+        return monitor.Trainer ?? new TrainerState(0, 0, 0, 0, null, null);
+    }
+
+    private static async Task<bool> Eventually(Func<Task<bool>> condition, TimeSpan patience)
+    {
+        var deadline = DateTime.UtcNow + patience;
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                return false;
+            }
+
+            await Task.Delay(200);
+        }
+
+        return true;
+    }
+}
