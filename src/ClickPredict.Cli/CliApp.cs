@@ -19,7 +19,7 @@ internal static class CliApp
 
     public static RootCommand BuildRoot(CliContext context)
     {
-        var root = new RootCommand("ClickPredict: train, evaluate and export CTR models over hashed features.");
+        var root = new RootCommand("ClickPredict: train, evaluate, back-test and export CTR models over hashed features, and run the whole bidding system as a demo.");
         root.Subcommands.Add(FitCommand.Create(context));
         root.Subcommands.Add(EvaluateCommand.Create(context));
         root.Subcommands.Add(ExportOnnxCommand.Create(context));
@@ -27,6 +27,7 @@ internal static class CliApp
         root.Subcommands.Add(RetrainSimCommand.Create(context));
         root.Subcommands.Add(BacktestCommand.Create(context));
         root.Subcommands.Add(ExportExamplesCommand.Create(context));
+        root.Subcommands.Add(DemoCommand.Create(context));
         return root;
     }
 
@@ -46,7 +47,9 @@ internal static class CliApp
 
         try
         {
-            return parsed.Invoke(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
+            // Ctrl-C cancels the running command's token (the demo then stops its services in order and
+            // prints its summary); a command still running this long after is ended.
+            return parsed.Invoke(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = TimeSpan.FromSeconds(45) });
         }
         catch (CliException e)
         {

@@ -1,5 +1,4 @@
 using ClickPredict.Kafka.Embedded;
-using ClickPredict.ServiceDefaults;
 using ClickPredict.Trainer.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -67,26 +66,21 @@ internal sealed class TrainerHost : IAsyncDisposable
         return new TrainerHost(app);
     }
 
-    public static WebApplication Build(IDictionary<string, string?> settings, Action<IConfigurationBuilder>? configure = null, ILoggerProvider? logs = null)
-    {
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Test" });
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        if (logs is not null)
+    public static WebApplication Build(IDictionary<string, string?> settings, Action<IConfigurationBuilder>? configure = null, ILoggerProvider? logs = null) =>
+        TrainerApplication.Build(["--environment=Test"], builder =>
         {
-            builder.Logging.SetMinimumLevel(LogLevel.Information);
-            builder.Logging.AddProvider(logs);
-        }
+            builder.WebHost.UseUrls("http://127.0.0.1:0");
+            builder.Logging.SetMinimumLevel(LogLevel.Warning);
+            if (logs is not null)
+            {
+                builder.Logging.SetMinimumLevel(LogLevel.Information);
+                builder.Logging.AddProvider(logs);
+            }
 
-        builder.AddServiceDefaults();
-        builder.AddTrainer();
-        builder.Configuration.AddInMemoryCollection(settings);
-        configure?.Invoke(builder.Configuration);
-        var app = builder.Build();
-        app.MapServiceDefaults();
-        app.MapTrainerApi();
-        return app;
-    }
+            // Added last, these sources sit above config/trainer.json, which the trainer inserts beneath everything.
+            builder.Configuration.AddInMemoryCollection(settings);
+            configure?.Invoke(builder.Configuration);
+        });
 
     public async Task StopAsync()
     {

@@ -1,0 +1,127 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
+using System.Globalization;
+using System.Text.Json;
+using ClickPredict.Cli.Demo;
+
+namespace ClickPredict.Cli.Commands;
+
+/// <summary>
+/// <c>clickpredict demo [--duration 5m] [--qps N] [--drift] [--seed N]</c>: the whole system in one
+/// process (embedded Kafka broker, bidder on 127.0.0.1, trainer) under simulated exchange traffic,
+/// with a live view of traffic, latency, training, hot-swaps and the live log loss against the best
+/// possible; Ctrl-C or the end of the duration stops it cleanly and prints a summary.
+/// </summary>
+internal static class DemoCommand
+{
+    public static Command Create(CliContext context)
+    {
+        var defaults = new DemoSettings();
+        var duration = new Option<TimeSpan>("--duration")
+        {
+            Description = "How long the traffic runs: 90s, 2m, 1h30m or hh:mm:ss (default 5m)",
+            DefaultValueFactory = _ => defaults.Duration,
+            CustomParser = ParseDuration,
+        };
+        var qps = CliOptions.Count("--qps", "Bid requests per second the simulated exchange sends", defaults.Qps);
+        qps.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int>() > 20_000)
+            {
+                result.AddError("--qps must be at most 20000");
+            }
+        });
+        var drift = new Option<bool>("--drift") { Description = "Let the market's hidden CTRs drift while the demo runs (one radian a minute), so the trainer has to keep up" };
+        var seed = new Option<int>("--seed") { Description = "Seed of the simulated market (default 7: one the shipped default model, trained on seed 42, has not seen)", DefaultValueFactory = _ => defaults.Seed };
+        var directory = new Option<string?>("--dir") { Description = "Keep the registry and the trainer's state in this directory (default: a temporary one, removed at the end)" };
+        var interval = CliOptions.Count("--retrain-interval", "Seconds between the trainer's scheduled retrains", defaults.RetrainIntervalSeconds);
+        var json = new Option<bool>("--json") { Description = "No live view: print the summary as one JSON object at the end" };
+        var command = new Command("demo", "Run the whole system (embedded Kafka, bidder, trainer) under simulated traffic with a live view")
+        {
+            duration, qps, drift, seed, directory, interval, json,
+        };
+        command.SetAction(async (parsed, cancellationToken) =>
+        {
+            var settings = new DemoSettings
+            {
+                Duration = parsed.GetValue(duration),
+                Qps = parsed.GetValue(qps),
+                Drift = parsed.GetValue(drift),
+                Seed = parsed.GetValue(seed),
+                Directory = parsed.GetValue(directory),
+                RetrainIntervalSeconds = parsed.GetValue(interval),
+            };
+            var quiet = parsed.GetValue(json);
+            var summary = await new DemoRunner(context, settings).RunAsync(quiet, cancellationToken).ConfigureAwait(false);
+            if (quiet)
+            {
+                await context.Output.WriteLineAsync(JsonSerializer.Serialize(summary, DemoJsonContext.Default.DemoSummary)).ConfigureAwait(false);
+            }
+            else
+            {
+                DemoView.Summary(context.Console, summary);
+            }
+
+            return CliApp.Ok;
+        });
+        return command;
+    }
+
+    /// <summary>Parses <c>90s</c>, <c>2m</c>, <c>1h30m</c>, <c>2m30s</c> or a <see cref="TimeSpan"/> (<c>00:02:00</c>).</summary>
+    public static TimeSpan ParseDuration(ArgumentResult result)
+    {
+        var text = result.Tokens.Count > 0 ? result.Tokens[0].Value.Trim() : string.Empty;
+        if (TryParseDuration(text, out var value) && value > TimeSpan.Zero && value <= TimeSpan.FromDays(1))
+        {
+            return value;
+        }
+
+        result.AddError($"--duration must be a positive duration up to a day such as 90s, 2m, 1h30m or 00:02:00, not '{text}'");
+        return default;
+    }
+
+    public static bool TryParseDuration(string text, out TimeSpan value)
+    {
+        value = TimeSpan.Zero;
+        if (text.Contains(':', StringComparison.Ordinal))
+        {
+            return TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out value);
+        }
+
+        var rest = text.AsSpan();
+        if (rest.IsEmpty)
+        {
+            return false;
+        }
+
+        while (!rest.IsEmpty)
+        {
+            var digits = 0;
+            while (digits < rest.Length && (char.IsAsciiDigit(rest[digits]) || rest[digits] == '.'))
+            {
+                digits++;
+            }
+
+            if (digits == 0 || digits == rest.Length || !double.TryParse(rest[..digits], NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var amount))
+            {
+                return false;
+            }
+
+            value += char.ToLowerInvariant(rest[digits]) switch
+            {
+                'h' => TimeSpan.FromHours(amount),
+                'm' => TimeSpan.FromMinutes(amount),
+                's' => TimeSpan.FromSeconds(amount),
+                _ => TimeSpan.MinValue,
+            };
+            if (value < TimeSpan.Zero)
+            {
+                return false;
+            }
+
+            rest = rest[(digits + 1)..];
+        }
+
+        return true;
+    }
+}

@@ -1,0 +1,214 @@
+using System.Diagnostics;
+using System.Net;
+using ClickPredict.Core.Simulation;
+using Spectre.Console;
+
+namespace ClickPredict.Cli.Demo;
+
+/// <summary>
+/// Runs the demo: starts the system (<see cref="DemoSystem"/>), drives simulated traffic at it
+/// (<see cref="DemoTraffic"/>) while a live view shows what happens, then waits for the last labels,
+/// stops everything in order and returns the summary.
+/// </summary>
+internal sealed class DemoRunner(CliContext context, DemoSettings settings)
+{
+    /// <summary>Without a terminal (a pipe, a file, CI), a progress line every so many seconds instead of the live view.</summary>
+    private const int PlainEverySeconds = 10;
+
+    public async Task<DemoSummary> RunAsync(bool quiet, CancellationToken cancellationToken)
+    {
+        var console = context.Console;
+        if (!quiet)
+        {
+            console.MarkupLine($"[bold]ClickPredict demo[/]: starting the embedded Kafka broker, the bidder and the trainer (market seed {settings.Seed}{(settings.Drift ? ", drifting" : string.Empty)})...");
+        }
+
+        await using var system = await DemoSystem.StartAsync(settings, cancellationToken).ConfigureAwait(false);
+        using var bidderHttp = Client(system.BidderUrl);
+        using var trainerHttp = Client(system.TrainerUrl);
+        var simulator = new TrafficSimulator(new SimulatorOptions
+        {
+            Seed = settings.Seed,
+            OutcomeSeed = settings.Seed + 4200,
+            DriftPerDay = settings.DriftPerDay,
+            // The simulated clock keeps pace with the real one.
+            RequestsPerSecond = settings.Qps,
+            Start = DateTimeOffset.UtcNow,
+        });
+        var tally = new DemoTally(settings.BucketSeconds);
+        using var traffic = new DemoTraffic(simulator, bidderHttp, tally);
+        var monitor = new DemoMonitor(bidderHttp, trainerHttp);
+        var view = new DemoView(settings, system.BidderUrl, tally, monitor);
+        if (!quiet)
+        {
+            console.MarkupLine($"Bidder at [link]{system.BidderUrl}[/] (status page: open it in a browser), trainer at {system.TrainerUrl}, registry in {system.Directory}");
+            console.MarkupLine($"Sending {settings.Qps} requests/s for {DemoView.Clock(settings.Duration)}; Ctrl-C ends it early.");
+        }
+
+        var clock = Stopwatch.StartNew();
+        var run = traffic.RunAsync(settings.Qps, settings.Duration, cancellationToken);
+        if (quiet)
+        {
+            await WatchAsync(run, monitor, () => { }).ConfigureAwait(false);
+        }
+        else if (context.Interactive)
+        {
+            await console.Live(view.Render(clock.Elapsed)).AutoClear(false).StartAsync(live =>
+                WatchAsync(run, monitor, () =>
+                {
+                    live.UpdateTarget(view.Render(clock.Elapsed));
+                    live.Refresh();
+                })).ConfigureAwait(false);
+        }
+        else
+        {
+            var next = PlainEverySeconds;
+            await WatchAsync(run, monitor, () =>
+            {
+                if (clock.Elapsed.TotalSeconds >= next)
+                {
+                    next += PlainEverySeconds;
+                    context.Output.WriteLine(view.Line(clock.Elapsed));
+                }
+            }).ConfigureAwait(false);
+        }
+
+        var seconds = clock.Elapsed.TotalSeconds;
+
+        // The last impressions' clicks are waited for, as the bidder and the joiner wait for them.
+        if (!quiet)
+        {
+            console.MarkupLine($"Traffic stopped; waiting {settings.LabelDelaySeconds + settings.BucketSeconds} s for the last impressions' labels, then stopping...");
+        }
+
+        await Task.Delay(TimeSpan.FromSeconds(settings.LabelDelaySeconds + settings.BucketSeconds), CancellationToken.None).ConfigureAwait(false);
+        await monitor.PollAsync(CancellationToken.None).ConfigureAwait(false);
+        await system.StopAsync().ConfigureAwait(false);
+        return Summarize(seconds, cancellationToken.IsCancellationRequested, tally, monitor, system.Log);
+    }
+
+    private DemoSummary Summarize(double seconds, bool interrupted, DemoTally tally, DemoMonitor monitor, DemoLog log)
+    {
+        var counters = tally.Snapshot();
+        var (p50, p99) = tally.OverallLatency();
+        var models = ServedModels(monitor.Bidder, tally, long.MaxValue);
+        var first = models.FirstOrDefault(m => m.Gap is not null);
+        var last = models.LastOrDefault(m => m.Gap is not null && m.Impressions >= MinImpressionsToJudge);
+        return new DemoSummary
+        {
+            Seconds = Math.Round(seconds, 1),
+            TargetQps = settings.Qps,
+            Seed = settings.Seed,
+            Drift = settings.Drift,
+            Interrupted = interrupted,
+            Requests = counters.Requests,
+            Bids = counters.Bids,
+            Wins = counters.Wins,
+            Clicks = counters.Clicks,
+            SpendUsd = counters.SpendUsd,
+            Errors = counters.Errors,
+            Skipped = counters.Skipped,
+            ClientP50Ms = p50,
+            ClientP99Ms = p99,
+            ExamplesJoined = monitor.Trainer?.ExamplesEmitted ?? 0,
+            ExamplesLearned = monitor.Trainer?.ExamplesLearned ?? 0,
+            ModelsPublished = monitor.Trainer?.Published ?? 0,
+            Swaps = monitor.Swaps,
+            Models = models,
+            LiveLogLossImproved = first is not null && last is not null && !ReferenceEquals(first, last) && last.Gap < first.Gap,
+            Warnings = log.Warnings,
+            LoggedErrors = log.Errors,
+            RecentLog = log.Recent,
+        };
+    }
+
+    /// <summary>Labelled impressions a model must have served before its live log loss is compared.</summary>
+    public const int MinImpressionsToJudge = 200;
+
+    /// <summary>
+    /// Groups the bidder's live series by serving model (in serving order), with the best possible log
+    /// loss of each bucket (the true CTRs' on the demo's own wins in it) weighted by the bidder's impressions.
+    /// Only buckets starting before <paramref name="completeBeforeUnixMs"/> count: a later one is still
+    /// being labelled, and its impressions so far are not the ones the demo counted.
+    /// </summary>
+    public static List<ServedModel> ServedModels(BidderState? bidder, DemoTally tally, long completeBeforeUnixMs)
+    {
+        var models = new List<ServedModel>();
+        if (bidder is null)
+        {
+            return models;
+        }
+
+        string? current = null;
+        long impressions = 0, clicks = 0, bestImpressions = 0;
+        double live = 0, best = 0;
+        foreach (var bucket in bidder.Series.OrderBy(b => b.StartUnixMs))
+        {
+            if (bucket.Model is null || bucket.LogLoss is not { } loss || bucket.Impressions == 0 || bucket.StartUnixMs >= completeBeforeUnixMs)
+            {
+                continue;
+            }
+
+            if (bucket.Model != current)
+            {
+                Flush();
+                current = bucket.Model;
+                impressions = clicks = bestImpressions = 0;
+                live = best = 0;
+            }
+
+            impressions += bucket.Impressions;
+            clicks += bucket.Clicks;
+            live += loss * bucket.Impressions;
+            var (count, lossSum) = tally.Best(bucket.StartUnixMs);
+            if (count > 0)
+            {
+                best += lossSum / count * bucket.Impressions;
+                bestImpressions += bucket.Impressions;
+            }
+        }
+
+        Flush();
+        return models;
+
+        void Flush()
+        {
+            if (current is not null && impressions > 0)
+            {
+                models.Add(new ServedModel
+                {
+                    Label = current,
+                    Impressions = impressions,
+                    Clicks = clicks,
+                    LiveLogLoss = live / impressions,
+                    BestLogLoss = bestImpressions > 0 ? best / bestImpressions : null,
+                });
+            }
+        }
+    }
+
+    /// <summary>Polls the services every second until the traffic ends, calling <paramref name="tick"/> after each poll.</summary>
+    private static async Task WatchAsync(Task traffic, DemoMonitor monitor, Action tick)
+    {
+        while (!traffic.IsCompleted)
+        {
+            await monitor.PollAsync(CancellationToken.None).ConfigureAwait(false);
+            tick();
+            await Task.WhenAny(traffic, Task.Delay(TimeSpan.FromSeconds(1), CancellationToken.None)).ConfigureAwait(false);
+        }
+
+        await traffic.ConfigureAwait(false);
+    }
+
+    private static HttpClient Client(Uri baseAddress) => new(new SocketsHttpHandler
+    {
+        AllowAutoRedirect = false,
+        AutomaticDecompression = DecompressionMethods.All,
+        MaxConnectionsPerServer = DemoTraffic.MaxInFlight,
+        PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+    })
+    {
+        BaseAddress = baseAddress,
+        Timeout = TimeSpan.FromSeconds(10),
+    };
+}

@@ -1,0 +1,35 @@
+namespace ClickPredict.Cli.Demo;
+
+/// <summary>What <c>clickpredict demo</c> runs: how long, how fast, on which simulated market.</summary>
+internal sealed record DemoSettings
+{
+    /// <summary>How long the traffic runs (Ctrl-C ends it sooner).</summary>
+    public TimeSpan Duration { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Bid requests per second the simulated exchange sends.</summary>
+    public int Qps { get; init; } = 300;
+
+    /// <summary>Whether the market's hidden CTRs drift while the demo runs (one radian per minute).</summary>
+    public bool Drift { get; init; }
+
+    /// <summary>
+    /// Seed of the simulated market. The default, 7, is a market the shipped default model (trained
+    /// on seed 42) has never seen, so the trainer has something to learn.
+    /// </summary>
+    public int Seed { get; init; } = 7;
+
+    /// <summary>Where the registry and the trainer's state go; null: a temporary directory, removed at the end.</summary>
+    public string? Directory { get; init; }
+
+    /// <summary>Seconds between the trainer's scheduled retrains.</summary>
+    public int RetrainIntervalSeconds { get; init; } = 15;
+
+    /// <summary>Width of one point of the bidder's live series, seconds.</summary>
+    public int BucketSeconds { get; init; } = 5;
+
+    /// <summary>How long after a win its click is waited for (the bidder's label delay and the joiner's attribution window), seconds.</summary>
+    public int LabelDelaySeconds { get; init; } = 4;
+
+    /// <summary>Drift of the hidden CTR function in radians per simulated day when <see cref="Drift"/> is on.</summary>
+    public double DriftPerDay => Drift ? 1440 : 0;
+}

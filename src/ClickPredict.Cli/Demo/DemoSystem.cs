@@ -1,0 +1,212 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Security.Cryptography;
+using ClickPredict.Bidder.Hosting;
+using ClickPredict.Kafka;
+using ClickPredict.Kafka.Embedded;
+using ClickPredict.Trainer.Hosting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace ClickPredict.Cli.Demo;
+
+/// <summary>
+/// The whole system in this process, as the demo runs it: librdkafka's mock cluster, the bidder on
+/// 127.0.0.1 and the trainer, each built by its own application builder (what its Program.cs runs),
+/// with the shipped config files beneath a few overrides: the demo's broker, a fresh registry and
+/// trainer state, short click windows and a retrain every few seconds, so that a few minutes show
+/// what takes hours in production.
+/// </summary>
+internal sealed class DemoSystem : IAsyncDisposable
+{
+    private readonly bool _ownsDirectory;
+    private bool _stopped;
+
+    private DemoSystem(EmbeddedKafkaCluster cluster, WebApplication bidder, WebApplication trainer, Uri bidderUrl, Uri trainerUrl, string directory, bool ownsDirectory, DemoLog log)
+    {
+        Cluster = cluster;
+        Bidder = bidder;
+        Trainer = trainer;
+        BidderUrl = bidderUrl;
+        TrainerUrl = trainerUrl;
+        Directory = directory;
+        _ownsDirectory = ownsDirectory;
+        Log = log;
+    }
+
+    public EmbeddedKafkaCluster Cluster { get; }
+
+    public WebApplication Bidder { get; }
+
+    public WebApplication Trainer { get; }
+
+    public Uri BidderUrl { get; }
+
+    public Uri TrainerUrl { get; }
+
+    /// <summary>Holds <c>registry/</c> (what the trainer publishes and the bidder watches) and <c>state/</c> (the trainer's checkpoints).</summary>
+    public string Directory { get; }
+
+    public DemoLog Log { get; }
+
+    public static async Task<DemoSystem> StartAsync(DemoSettings settings, CancellationToken cancellationToken)
+    {
+        var ownsDirectory = settings.Directory is null;
+        var directory = Path.GetFullPath(settings.Directory ?? Path.Combine(Path.GetTempPath(), "clickpredict-demo-" + Guid.NewGuid().ToString("N")[..12]));
+        System.IO.Directory.CreateDirectory(directory);
+        var log = new DemoLog();
+        var cluster = EmbeddedKafkaCluster.Start(1, 4);
+        WebApplication? bidder = null, trainer = null;
+        try
+        {
+            foreach (var topic in new KafkaOptions().Topics.All)
+            {
+                cluster.CreateTopic(topic, 4);
+            }
+
+            var port = FreePort();
+            var bidderUrl = new Uri($"http://127.0.0.1:{port}");
+            var common = new Dictionary<string, string>(StringComparer.Ordinal)
+            {
+                ["Kafka:BootstrapServers"] = cluster.BootstrapServers,
+                ["Kafka:CreateTopics"] = "false",
+                ["Registry:Path"] = Path.Combine(directory, "registry"),
+            };
+
+            bidder = BidderApplication.Build(Arguments(common, new Dictionary<string, string>(StringComparer.Ordinal)
+            {
+                ["urls"] = bidderUrl.ToString().TrimEnd('/'),
+                ["Bidder:PublicBaseUrl"] = bidderUrl.ToString().TrimEnd('/'),
+                ["Registry:PollIntervalMs"] = "500",
+                ["Status:BucketSeconds"] = Invariant(settings.BucketSeconds),
+                ["Status:LabelDelaySeconds"] = Invariant(settings.LabelDelaySeconds),
+                ["Notices:HmacKey"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
+                ["Admin:Token"] = Convert.ToHexString(RandomNumberGenerator.GetBytes(24)),
+            }), builder => Quiet(builder, log));
+            await bidder.StartAsync(cancellationToken).ConfigureAwait(false);
+
+            var attribution = Invariant(settings.LabelDelaySeconds);
+            trainer = TrainerApplication.Build(Arguments(common, new Dictionary<string, string>(StringComparer.Ordinal)
+            {
+                ["urls"] = "http://127.0.0.1:0",
+                ["Trainer:StateDirectory"] = Path.Combine(directory, "state"),
+                ["Trainer:Joiner:BidWaitSeconds"] = attribution,
+                ["Trainer:Joiner:WinWaitSeconds"] = attribution,
+                ["Trainer:Joiner:AttributionWindowSeconds"] = attribution,
+                ["Trainer:Joiner:CheckpointIntervalMs"] = "1000",
+                ["Trainer:Joiner:IdleAdvanceMs"] = "500",
+                ["Trainer:Learner:HoldoutExamples"] = "2000",
+                ["Trainer:Learner:CheckpointIntervalSeconds"] = "10",
+                ["Trainer:Learner:CheckIntervalMs"] = "500",
+                ["RetrainPolicy:IntervalSeconds"] = Invariant(settings.RetrainIntervalSeconds),
+                ["RetrainPolicy:EarlyMinSeconds"] = Invariant(Math.Max(1, settings.RetrainIntervalSeconds / 2)),
+                ["RetrainPolicy:MinNewExamples"] = "1000",
+                ["RetrainPolicy:WindowExamples"] = "2000",
+                ["RetrainPolicy:MinWindowExamples"] = "500",
+            }), builder => Quiet(builder, log));
+            await trainer.StartAsync(cancellationToken).ConfigureAwait(false);
+
+            return new DemoSystem(cluster, bidder, trainer, bidderUrl, new Uri(trainer.Urls.First()), directory, ownsDirectory, log);
+        }
+        catch
+        {
+            await StopAsync(trainer, bidder).ConfigureAwait(false);
+            cluster.Dispose();
+            if (ownsDirectory)
+            {
+                TryDelete(directory);
+            }
+
+            throw;
+        }
+    }
+
+    /// <summary>Stops the trainer (a final checkpoint), then the bidder (flushing its event log), then the broker.</summary>
+    public async Task StopAsync()
+    {
+        if (_stopped)
+        {
+            return;
+        }
+
+        _stopped = true;
+        await StopAsync(Trainer, Bidder).ConfigureAwait(false);
+        Cluster.Dispose();
+        if (_ownsDirectory)
+        {
+            TryDelete(Directory);
+        }
+    }
+
+    public async ValueTask DisposeAsync() => await StopAsync().ConfigureAwait(false);
+
+    private static async Task StopAsync(params WebApplication?[] apps)
+    {
+        foreach (var app in apps)
+        {
+            if (app is null)
+            {
+                continue;
+            }
+
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+            try
+            {
+                await app.StopAsync(timeout.Token).ConfigureAwait(false);
+            }
+            catch (InvalidOperationException)
+            {
+                // Never started (start-up failed): nothing to stop.
+            }
+
+            await app.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Overrides as command-line arguments: above the config files, as an operator's would be.</summary>
+    private static string[] Arguments(Dictionary<string, string> common, Dictionary<string, string> own) =>
+        [.. common.Concat(own).Select(pair => $"--{pair.Key}={pair.Value}")];
+
+    /// <summary>The live view owns the console: logs go to <see cref="DemoLog"/>, and Ctrl-C is the demo's, not each host's.</summary>
+    private static void Quiet(WebApplicationBuilder builder, DemoLog log)
+    {
+        builder.Logging.ClearProviders();
+        builder.Logging.AddProvider(log);
+        builder.Services.AddSingleton<IHostLifetime, DemoHostLifetime>();
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static string Invariant(int value) => value.ToString(CultureInfo.InvariantCulture);
+
+    private static void TryDelete(string directory)
+    {
+        try
+        {
+            System.IO.Directory.Delete(directory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Left for the OS's temp cleaner; the demo's result does not depend on it.
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
+
+    /// <summary>A host lifetime that leaves Ctrl-C and SIGTERM to the demo, which stops the hosts in order.</summary>
+    private sealed class DemoHostLifetime : IHostLifetime
+    {
+        public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+}

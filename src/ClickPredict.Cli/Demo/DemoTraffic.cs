@@ -1,0 +1,200 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.Json;
+using ClickPredict.Core.Simulation;
+
+namespace ClickPredict.Cli.Demo;
+
+/// <summary>
+/// The simulated exchange and its users, against the bidder over HTTP on 127.0.0.1: sends the
+/// simulator's OpenRTB requests at a fixed rate; when the bidder bids, runs the auction against a
+/// the best of a few competing bids drawn by the simulator (second price unless the request says first), calls the win
+/// notice with the clearing price, and lets the user click the ad with the hidden true CTR of the
+/// creative the bidder chose, following the click URL in its markup.
+/// </summary>
+internal sealed class DemoTraffic : IDisposable
+{
+    /// <summary>Auctions in flight at most; beyond it a request is skipped and counted (the client fell behind).</summary>
+    public const int MaxInFlight = 64;
+
+    /// <summary>Other bidders in each auction; each bids a price the simulator draws for the impression.</summary>
+    public const int CompetingBidders = 8;
+
+    private static readonly MediaTypeHeaderValue Json = new("application/json");
+    private readonly TrafficSimulator _simulator;
+    private readonly HttpClient _http;
+    private readonly DemoTally _tally;
+    private readonly Dictionary<string, SimCreative> _creatives;
+    private readonly SemaphoreSlim _slots = new(MaxInFlight, MaxInFlight);
+
+    public DemoTraffic(TrafficSimulator simulator, HttpClient http, DemoTally tally)
+    {
+        _simulator = simulator;
+        _http = http;
+        _tally = tally;
+        _creatives = simulator.Creatives.ToDictionary(c => c.CreativeId, StringComparer.Ordinal);
+    }
+
+    /// <summary>Creatives the bidder bid with that the simulated market does not know (none, with the shipped campaigns).</summary>
+    public long UnknownCreatives => Interlocked.Read(ref _unknownCreatives);
+
+    private long _unknownCreatives;
+
+    /// <summary>Sends <paramref name="qps"/> requests a second until <paramref name="duration"/> has passed or the token fires, then waits for the auctions in flight.</summary>
+    public async Task RunAsync(int qps, TimeSpan duration, CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        long sent = 0;
+        while (!cancellationToken.IsCancellationRequested && clock.Elapsed < duration)
+        {
+            var due = TimeSpan.FromSeconds((double)sent / qps);
+            if (due > clock.Elapsed)
+            {
+                try
+                {
+                    await Task.Delay(due - clock.Elapsed, cancellationToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    break;
+                }
+            }
+
+            sent++;
+            if (!_slots.Wait(0, CancellationToken.None))
+            {
+                _tally.Skipped();
+                continue;
+            }
+
+            SimRequest request;
+            lock (_simulator)
+            {
+                request = _simulator.Next();
+            }
+
+            _ = Task.Run(() => AuctionAsync(request), CancellationToken.None);
+        }
+
+        // The auctions in flight finish (each holds a slot until it does).
+        for (var i = 0; i < MaxInFlight; i++)
+        {
+            await _slots.WaitAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+
+        _slots.Release(MaxInFlight);
+    }
+
+    public void Dispose() => _slots.Dispose();
+
+    private async Task AuctionAsync(SimRequest request)
+    {
+        try
+        {
+            await RunAuctionAsync(request).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
+        {
+            _tally.Error();
+        }
+        finally
+        {
+            _slots.Release();
+        }
+    }
+
+    private async Task RunAuctionAsync(SimRequest request)
+    {
+        var started = Stopwatch.GetTimestamp();
+        using var content = new ByteArrayContent(request.ToJson());
+        content.Headers.ContentType = Json;
+        using var response = await _http.PostAsync("/openrtb2/bid", content).ConfigureAwait(false);
+        var body = await response.Content.ReadAsByteArrayAsync().ConfigureAwait(false);
+        var latencyMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+        if (response.StatusCode == HttpStatusCode.NoContent)
+        {
+            _tally.Request(latencyMs, bid: false);
+            return;
+        }
+
+        if (response.StatusCode != HttpStatusCode.OK)
+        {
+            _tally.Error();
+            return;
+        }
+
+        _tally.Request(latencyMs, bid: true);
+        using var document = JsonDocument.Parse(body);
+        var bid = document.RootElement.GetProperty("seatbid")[0].GetProperty("bid")[0];
+        var price = bid.GetProperty("price").GetDecimal();
+        // The exchange has other bidders: the best of their bids is what ours must beat.
+        var market = 0m;
+        lock (_simulator)
+        {
+            for (var i = 0; i < CompetingBidders; i++)
+            {
+                market = Math.Max(market, _simulator.SampleMarketPrice(request));
+            }
+        }
+
+        if (price <= market)
+        {
+            _tally.Lost();
+            return;
+        }
+
+        // Second price: the winner pays the best competing bid (the floor at least); first price: its own bid.
+        var clearing = request.AuctionType == 1 ? price : Math.Max(market, (decimal)request.BidFloor);
+        var win = bid.GetProperty("nurl").GetString()!.Replace("${AUCTION_PRICE}", clearing.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal);
+        using (var notice = await _http.GetAsync(Local(win)).ConfigureAwait(false))
+        {
+            if (!notice.IsSuccessStatusCode)
+            {
+                _tally.Error();
+                return;
+            }
+        }
+
+        var winMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        if (!_creatives.TryGetValue(bid.GetProperty("crid").GetString() ?? string.Empty, out var creative))
+        {
+            Interlocked.Increment(ref _unknownCreatives);
+            return;
+        }
+
+        var trueCtr = _simulator.TrueCtr(request, creative);
+        bool clicked;
+        lock (_simulator)
+        {
+            clicked = _simulator.SampleClick(trueCtr);
+        }
+
+        _tally.Won(winMs, clearing, trueCtr, clicked);
+        if (clicked)
+        {
+            using var click = await _http.GetAsync(Local(ClickUrl(bid.GetProperty("adm").GetString()!))).ConfigureAwait(false);
+            if (click.StatusCode != HttpStatusCode.Redirect)
+            {
+                _tally.Error();
+            }
+        }
+    }
+
+    /// <summary>The click URL in the ad markup, as a browser reads the href.</summary>
+    private static string ClickUrl(string adm)
+    {
+        var start = adm.IndexOf("href=\"", StringComparison.Ordinal);
+        if (start < 0)
+        {
+            throw new FormatException("ad markup without a link");
+        }
+
+        start += 6;
+        return WebUtility.HtmlDecode(adm[start..adm.IndexOf('"', start)]);
+    }
+
+    /// <summary>The path and query of one of the bidder's absolute URLs, sent to the client's base address.</summary>
+    private static string Local(string url) => new Uri(url).PathAndQuery;
+}

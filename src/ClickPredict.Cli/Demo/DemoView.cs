@@ -1,0 +1,169 @@
+using System.Globalization;
+using Spectre.Console;
+using Spectre.Console.Rendering;
+
+namespace ClickPredict.Cli.Demo;
+
+/// <summary>The demo's live view (a terminal) or progress line (anything else), and its closing summary.</summary>
+internal sealed class DemoView(DemoSettings settings, Uri bidderUrl, DemoTally tally, DemoMonitor monitor)
+{
+    private const int RecentBuckets = 8;
+    private DemoCounters _previous = new(0, 0, 0, 0, 0, 0, 0, 0, 0, null, null);
+    private TimeSpan _previousAt;
+    private DemoCounters _current = new(0, 0, 0, 0, 0, 0, 0, 0, 0, null, null);
+    private double _rate;
+
+    public static string Clock(TimeSpan t) => t.TotalHours >= 1 ? t.ToString(@"h\:mm\:ss", CultureInfo.InvariantCulture) : t.ToString(@"mm\:ss", CultureInfo.InvariantCulture);
+
+    /// <summary>The live view at <paramref name="elapsed"/> into the run.</summary>
+    public IRenderable Render(TimeSpan elapsed)
+    {
+        Advance(elapsed);
+        var c = _current;
+        var bidder = monitor.Bidder;
+        var trainer = monitor.Trainer;
+        var server = bidder?.Series.LastOrDefault(b => b.P50Ms is not null);
+
+        var grid = new Grid().AddColumn(new GridColumn().NoWrap()).AddColumn();
+        grid.AddRow(new Markup("[bold]Traffic[/]"), new Markup(Escape(
+            $"{_rate:0} req/s (target {settings.Qps}) · bid rate {Percent(c.Bids, c.Requests)} · win rate {Percent(c.Wins, c.Bids)} · spend ${c.SpendUsd:0.00} · clicks {c.Clicks:N0} · errors {c.Errors:N0}{(c.Skipped > 0 ? $" · skipped {c.Skipped:N0}" : string.Empty)}")));
+        grid.AddRow(new Markup("[bold]Latency[/]"), new Markup(Escape(
+            $"client p50 {Ms(c.P50Ms)} p99 {Ms(c.P99Ms)} (HTTP on 127.0.0.1) · bidder p50 {Ms(server?.P50Ms)} p99 {Ms(server?.P99Ms)} (server time)")));
+        grid.AddRow(new Markup("[bold]Trainer[/]"), new Markup(Escape(trainer is null
+            ? "starting..."
+            : $"examples joined {trainer.ExamplesEmitted:N0} · learned {trainer.ExamplesLearned:N0} · models published {trainer.Published}{(trainer.Failure is null ? string.Empty : " · FAILED: " + trainer.Failure)}")));
+        grid.AddRow(new Markup("[bold]Serving[/]"), new Markup(Escape(
+            $"{bidder?.Serving ?? "?"} · hot-swaps {monitor.Swaps}")));
+        grid.AddRow(new Markup("[bold]Live log loss[/]"), new Markup(LiveLine()));
+        var decision = bidder is { Decisions.Count: > 0 } ? bidder.Decisions[0] : null;
+        if (decision is not null)
+        {
+            grid.AddRow(new Markup("[bold]Last decision[/]"), new Markup(Escape(
+                $"{decision.AtUtc:HH:mm:ss} {decision.Decision}{(decision.Label is null ? string.Empty : " " + decision.Label)}: {string.Join("; ", decision.Reasons)}")));
+        }
+
+        var table = new Table().Border(TableBorder.Rounded).Title("recent buckets (impressions whose click window has passed)")
+            .AddColumn("time").AddColumn("model").AddColumn(new TableColumn("impressions").RightAligned())
+            .AddColumn(new TableColumn("live log loss").RightAligned()).AddColumn(new TableColumn("best possible").RightAligned())
+            .AddColumn(new TableColumn("gap").RightAligned()).AddColumn(new TableColumn("calibration").RightAligned());
+        foreach (var bucket in Labelled().TakeLast(RecentBuckets))
+        {
+            var best = BestMean(bucket);
+            table.AddRow(
+                DateTimeOffset.FromUnixTimeMilliseconds(bucket.StartUnixMs).ToString("HH:mm:ss", CultureInfo.InvariantCulture),
+                Escape(bucket.Model ?? "?"),
+                bucket.Impressions.ToString("N0", CultureInfo.InvariantCulture),
+                Loss(bucket.LogLoss),
+                Loss(best),
+                Loss(bucket.LogLoss - best),
+                bucket.Calibration is { } cal ? cal.ToString("0.00", CultureInfo.InvariantCulture) : "-");
+        }
+
+        var header = new Markup($"[bold]ClickPredict demo[/] {Clock(elapsed)} / {Clock(settings.Duration)} · market seed {settings.Seed}{(settings.Drift ? " (drifting)" : string.Empty)} · status page {Escape(bidderUrl.ToString())}");
+        return new Rows(header, grid, table);
+    }
+
+    /// <summary>One plain line for output that is not a terminal.</summary>
+    public string Line(TimeSpan elapsed)
+    {
+        Advance(elapsed);
+        var c = _current;
+        var trainer = monitor.Trainer;
+        return string.Create(CultureInfo.InvariantCulture,
+            $"[{Clock(elapsed)}] {_rate:0} req/s · bid {Percent(c.Bids, c.Requests)} · win {Percent(c.Wins, c.Bids)} · p99 {Ms(c.P99Ms)} · spend ${c.SpendUsd:0.00} · examples {trainer?.ExamplesEmitted ?? 0:N0} · published {trainer?.Published ?? 0} · serving {monitor.Bidder?.Serving ?? "?"} ({monitor.Swaps} swaps) · {Markup.Remove(LiveLine())}");
+    }
+
+    /// <summary>The closing summary, as a table per served model and a verdict.</summary>
+    public static void Summary(IAnsiConsole console, DemoSummary s)
+    {
+        console.WriteLine();
+        console.MarkupLine(Escape(string.Create(CultureInfo.InvariantCulture,
+            $"Demo {(s.Interrupted ? "interrupted" : "finished")} after {s.Seconds:0.0} s: {s.Requests:N0} requests ({s.Requests / Math.Max(1, s.Seconds):0} req/s), {s.Bids:N0} bids, {s.Wins:N0} wins, {s.Clicks:N0} clicks, spend ${s.SpendUsd:0.00}, {s.Errors:N0} errors; client p50 {Ms(s.ClientP50Ms)}, p99 {Ms(s.ClientP99Ms)}.")));
+        console.MarkupLine(Escape(string.Create(CultureInfo.InvariantCulture,
+            $"Trainer: {s.ExamplesJoined:N0} examples joined, {s.ExamplesLearned:N0} learned, {s.ModelsPublished} models published; the bidder hot-swapped {s.Swaps} times.")));
+        var table = new Table().Border(TableBorder.Rounded).Title("live log loss of each model the bidder served")
+            .AddColumn("model").AddColumn(new TableColumn("impressions").RightAligned()).AddColumn(new TableColumn("clicks").RightAligned())
+            .AddColumn(new TableColumn("live log loss").RightAligned()).AddColumn(new TableColumn("best possible").RightAligned())
+            .AddColumn(new TableColumn("gap").RightAligned());
+        foreach (var m in s.Models)
+        {
+            table.AddRow(Escape(m.Label), m.Impressions.ToString("N0", CultureInfo.InvariantCulture), m.Clicks.ToString("N0", CultureInfo.InvariantCulture), Loss(m.LiveLogLoss), Loss(m.BestLogLoss), Loss(m.Gap));
+        }
+
+        console.Write(table);
+        var first = s.Models.FirstOrDefault(m => m.Gap is not null);
+        var last = s.Models.LastOrDefault(m => m.Gap is not null && m.Impressions >= DemoRunner.MinImpressionsToJudge);
+        if (s.LiveLogLossImproved && first is not null && last is not null)
+        {
+            console.MarkupLine(Escape(string.Create(CultureInfo.InvariantCulture,
+                $"Live log loss moved towards the best possible: {first.Label} was {first.Gap:0.0000} above it, {last.Label} {last.Gap:0.0000} ({(1 - (last.Gap!.Value / first.Gap!.Value)) * 100:0}% of the gap closed).")));
+        }
+        else
+        {
+            console.MarkupLine(Escape(s.Swaps == 0
+                ? "No model was swapped in: run longer (--duration) or faster (--qps) so the trainer has enough examples to beat the serving model."
+                : "The live log loss did not (yet) move towards the best possible; a longer run gives the trainer more examples."));
+        }
+
+        if (s.Warnings + s.LoggedErrors > 0)
+        {
+            console.MarkupLine(Escape($"The services logged {s.Warnings} warnings and {s.LoggedErrors} errors; the latest:"));
+            foreach (var line in s.RecentLog.TakeLast(5))
+            {
+                console.MarkupLine("  " + Escape(line));
+            }
+        }
+    }
+
+    private void Advance(TimeSpan elapsed)
+    {
+        _current = tally.Snapshot();
+        var seconds = (elapsed - _previousAt).TotalSeconds;
+        if (seconds >= 0.5)
+        {
+            _rate = (_current.Requests - _previous.Requests) / seconds;
+            _previous = _current;
+            _previousAt = elapsed;
+        }
+    }
+
+    /// <summary>The latest model's live log loss against the best possible, and the first model's gap for comparison.</summary>
+    private string LiveLine()
+    {
+        var models = DemoRunner.ServedModels(monitor.Bidder, tally, CompleteBefore());
+        if (models.Count == 0)
+        {
+            return Escape($"waiting for labels (a win's click is waited for {settings.LabelDelaySeconds} s)");
+        }
+
+        var latest = models[^1];
+        var first = models[0];
+        return Escape(string.Create(CultureInfo.InvariantCulture,
+            $"{latest.Label}: {Loss(latest.LiveLogLoss)} vs best possible {Loss(latest.BestLogLoss)} (gap {Loss(latest.Gap)} over {latest.Impressions:N0} impressions){(models.Count > 1 ? $"; {first.Label}'s gap was {Loss(first.Gap)}" : string.Empty)}"));
+    }
+
+    /// <summary>Buckets the bidder has finished labelling: their click windows have all passed.</summary>
+    private IEnumerable<StatusBucket> Labelled()
+    {
+        var before = CompleteBefore();
+        return (monitor.Bidder?.Series ?? []).Where(b => b.LogLoss is not null && b.Impressions > 0 && b.StartUnixMs < before).OrderBy(b => b.StartUnixMs);
+    }
+
+    /// <summary>Start of the oldest bucket that may still gain labels (a second of slack for the polling).</summary>
+    private long CompleteBefore() =>
+        DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() - ((settings.BucketSeconds + settings.LabelDelaySeconds + 1) * 1000L);
+
+    private double? BestMean(StatusBucket bucket)
+    {
+        var (count, sum) = tally.Best(bucket.StartUnixMs);
+        return count > 0 ? sum / count : null;
+    }
+
+    private static string Percent(long part, long whole) => whole == 0 ? "-" : string.Create(CultureInfo.InvariantCulture, $"{100.0 * part / whole:0}%");
+
+    private static string Ms(double? ms) => ms is { } v ? string.Create(CultureInfo.InvariantCulture, $"{v:0.00} ms") : "-";
+
+    private static string Loss(double? loss) => loss is { } v ? v.ToString("0.0000", CultureInfo.InvariantCulture) : "-";
+
+    private static string Escape(string text) => Markup.Escape(text);
+}

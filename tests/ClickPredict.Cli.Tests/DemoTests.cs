@@ -1,0 +1,132 @@
+using System.Text.Json;
+using ClickPredict.Cli.Commands;
+using ClickPredict.Cli.Demo;
+using ClickPredict.Core.Registry;
+using Spectre.Console.Testing;
+
+namespace ClickPredict.Cli.Tests;
+
+public class DemoTests
+{
+    /// <summary>
+    /// The end-to-end path on 127.0.0.1, as <c>clickpredict demo</c> runs it: simulated exchange traffic -> the
+    /// bidder (Kestrel) -> bid, win and click events on the embedded Kafka broker -> the trainer's joiner and
+    /// learner -> a model published to the registry -> the bidder hot-swaps it, and the live log loss of the
+    /// served pCTRs moves from the shipped default model's towards the best possible (the hidden true CTRs').
+    /// </summary>
+    [Fact]
+    public void Demo_ShortRun_PublishesSwapsAndLiveLogLossMovesTowardsTheBestPossible()
+    {
+        using var directory = new TempDirectory();
+        var output = CliRunner.Ok("demo", "--duration", "50s", "--qps", "250", "--retrain-interval", "10", "--dir", directory.Path, "--json");
+        var summary = JsonSerializer.Deserialize(output, DemoJsonContext.Default.DemoSummary)!;
+
+        Assert.False(summary.Interrupted);
+        Assert.InRange(summary.Seconds, 49, 60);
+        Assert.True(summary.Requests > 5_000, $"{summary.Requests} requests");
+        Assert.True(summary.Bids > 0 && summary.Wins > 0 && summary.Clicks > 0);
+        Assert.Equal(0, summary.Errors);
+        Assert.Equal(0, summary.LoggedErrors);
+        // Every win the bidder logged became one example: the joiner waited out each click window.
+        Assert.Equal(summary.Wins, summary.ExamplesJoined);
+
+        Assert.True(summary.ModelsPublished >= 1, "no model published");
+        Assert.True(summary.Swaps >= 1, "the bidder never swapped");
+        Assert.StartsWith("ctr-default", summary.Models[0].Label, StringComparison.Ordinal);
+        Assert.True(summary.Models.Count >= 2, "only the default model served labelled impressions");
+        Assert.All(summary.Models, m => Assert.True(m.LiveLogLoss > 0 && m.BestLogLoss > 0));
+        Assert.True(summary.LiveLogLossImproved, string.Join("; ", summary.Models.Select(m => $"{m.Label} gap {m.Gap}")));
+
+        // What the bidder swapped in is what the trainer published, with its lineage, in the registry kept in --dir.
+        var index = new ModelRegistry(Path.Combine(directory.Path, "registry")).ReadIndex();
+        Assert.Equal(summary.ModelsPublished, index.Versions.Count);
+        Assert.Contains(summary.Models[^1].Label, index.Versions.Select(e => e.Label));
+    }
+
+    [Theory]
+    [InlineData("90s", 90)]
+    [InlineData("2m", 120)]
+    [InlineData("1h30m", 5400)]
+    [InlineData("2m30s", 150)]
+    [InlineData("00:02:00", 120)]
+    public void Duration_Parses(string text, double seconds)
+    {
+        Assert.True(DemoCommand.TryParseDuration(text, out var value));
+        Assert.Equal(seconds, value.TotalSeconds);
+    }
+
+    [Theory]
+    [InlineData("abc")]
+    [InlineData("5")]
+    [InlineData("5x")]
+    [InlineData("m")]
+    [InlineData("")]
+    public void Duration_RefusesGarbage(string text) => Assert.False(DemoCommand.TryParseDuration(text, out _));
+
+    [Theory]
+    [InlineData("--duration", "0s", "--duration")]
+    [InlineData("--duration", "soon", "--duration")]
+    [InlineData("--qps", "0", "--qps")]
+    [InlineData("--qps", "50000", "--qps")]
+    public void Demo_BadOption_OneErrorLineAndUsageExit(string option, string value, string named)
+    {
+        var (exit, output, error) = CliRunner.Run("demo", option, value);
+        Assert.Equal(CliApp.Usage, exit);
+        Assert.Equal(string.Empty, output);
+        Assert.Single(error.TrimEnd().Split('\n'));
+        Assert.Contains(named, error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Summary_ShowsEachServedModelAndTheVerdict()
+    {
+        var console = new TestConsole().Width(160);
+        DemoView.Summary(console, new DemoSummary
+        {
+            Seconds = 120,
+            Requests = 36_000,
+            Bids = 35_000,
+            Wins = 30_000,
+            Clicks = 1_500,
+            SpendUsd = 150.5m,
+            ModelsPublished = 3,
+            Swaps = 3,
+            LiveLogLossImproved = true,
+            Models =
+            [
+                new ServedModel { Label = "ctr-default@1", Impressions = 5_000, Clicks = 250, LiveLogLoss = 0.2130, BestLogLoss = 0.1850 },
+                new ServedModel { Label = "ctr@3", Impressions = 9_000, Clicks = 450, LiveLogLoss = 0.1930, BestLogLoss = 0.1860 },
+            ],
+        });
+
+        var text = console.Output;
+        Assert.Contains("ctr-default@1", text, StringComparison.Ordinal);
+        Assert.Contains("0.0280", text, StringComparison.Ordinal);
+        Assert.Contains("0.0070", text, StringComparison.Ordinal);
+        Assert.Contains("75% of the gap closed", text, StringComparison.Ordinal);
+        Assert.Contains("3 models published", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ServedModels_GroupsCompleteBucketsByModelWeightingTheBestPossibleByImpressions()
+    {
+        var tally = new DemoTally(5);
+        // Bucket 0-5 s: two wins; bucket 5-10 s: one win; bucket 10-15 s: still labelling.
+        tally.Won(1_000, 1m, 0.5, clicked: true);
+        tally.Won(2_000, 1m, 0.5, clicked: false);
+        tally.Won(6_000, 1m, 0.1, clicked: false);
+        var bidder = new BidderState("b", 2, [
+            new StatusBucket(0, 10, 10, null, null, 2, 1, 0.8, 1.0, "a"),
+            new StatusBucket(5_000, 10, 10, null, null, 1, 0, 0.2, 1.0, "b"),
+            new StatusBucket(10_000, 10, 10, null, null, 1, 0, 0.9, 1.0, "b"),
+        ], []);
+
+        var models = DemoRunner.ServedModels(bidder, tally, completeBeforeUnixMs: 10_000);
+
+        Assert.Equal(["a", "b"], models.Select(m => m.Label));
+        Assert.Equal(0.8, models[0].LiveLogLoss!.Value, 12);
+        Assert.Equal(-Math.Log(0.5), models[0].BestLogLoss!.Value, 12);
+        Assert.Equal(1, models[1].Impressions);
+        Assert.Equal(-Math.Log(0.9), models[1].BestLogLoss!.Value, 12);
+    }
+}
