@@ -12,7 +12,7 @@ public static class KafkaHostingExtensions
 {
     /// <summary>
     /// Adds Kafka to the host: <see cref="KafkaOptions"/> bound from the <c>Kafka</c> section and
-    /// validated at start (a bad key stops start-up naming it); with <c>Kafka:BootstrapServers =
+    /// validated at start (a bad value or an unknown key stops start-up naming it); with <c>Kafka:BootstrapServers =
     /// embedded</c>, the <see cref="EmbeddedKafkaBroker"/> (started or joined at host start,
     /// disposed by the host after the clients that use it); the <see cref="KafkaClientFactory"/>;
     /// the shared <see cref="EventProducer"/> (flushed and closed at shutdown); the producer
@@ -28,8 +28,10 @@ public static class KafkaHostingExtensions
             return builder;
         }
 
+        // A key the section does not have (a typo such as Kafka:BootstrapServer) stops start-up naming
+        // it, as in the bidder's and the trainer's sections; Kafka:Client takes any librdkafka property.
         services.AddOptions<KafkaOptions>()
-            .BindConfiguration(KafkaOptions.SectionName)
+            .BindConfiguration(KafkaOptions.SectionName, binder => binder.ErrorOnUnknownConfiguration = true)
             .ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<KafkaOptions>, KafkaOptionsValidator>());
         services.AddMetrics();

@@ -58,6 +58,20 @@ public class KafkaOptionsTests
         Assert.Contains(error.Failures, f => f.StartsWith("Kafka:Embedded:Brokers", StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData("Kafka:BootstrapServer", "BootstrapServer")]
+    [InlineData("Kafka:Topics:Bid", "Bid")]
+    [InlineData("Kafka:Producer:Linger", "Linger")]
+    [InlineData("Kafka:Embedded:Broker", "Broker")]
+    public async Task HostStart_WithAnUnknownKey_FailsNamingIt(string key, string name)
+    {
+        using var host = BuildHost(new Dictionary<string, string?> { [key] = "1" });
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => host.StartAsync());
+
+        Assert.Contains($"'{name}'", error.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Binding_ReadsEveryKeyFromConfiguration()
     {
