@@ -1,4 +1,6 @@
 using ClickPredict.Core.Events;
+using ClickPredict.Kafka.Embedded;
+using Confluent.Kafka;
 
 namespace ClickPredict.Trainer.Tests;
 
@@ -104,6 +106,112 @@ public class JoinerFaultTests
         Assert.Equal(expected.Count, examples.Select(e => e.BidId).Distinct().Count());
         Assert.All(examples, e => Assert.Equal(expected[e.BidId], e.Clicked));
         Assert.Null(trainer.Status.Failure);
+    }
+
+    /// <summary>
+    /// Partitions taken away and handed back while the examples of their finished auctions still sit
+    /// unacknowledged in the joiner's producer: revoked by a rebalance, or lost when the group session
+    /// times out during a broker outage (what made <see cref="Trainer_BrokerDownAndUp_StallsThenRecoversWithoutRestart"/>
+    /// emit duplicates under load). The partition restarts from its last checkpoint, which predates those
+    /// examples: the recovery scan must find them in the topic, or replay emits them a second time. The
+    /// broker refuses every produce (retriably) until the joiner has its partitions back, so those examples
+    /// are still in flight while it recovers.
+    /// </summary>
+    [Theory]
+    [InlineData("revoked")]
+    [InlineData("lost")]
+    public async Task Joiner_PartitionsBackWhileExamplesUnacknowledged_EmitsEachExampleOnce(string how)
+    {
+        using var directory = TestSupport.Directory();
+        using var cluster = TestSupport.Cluster();
+        using var logs = new CapturingLoggerProvider();
+        var auctions = SimAuctions.Make(300, seed: 13);
+        var expected = auctions.Expected;
+        using (var producer = TestSupport.Producer(cluster.BootstrapServers))
+        {
+            auctions.Produce(producer, 0, 300);
+        }
+
+        var settings = TrainerHost.Defaults(cluster, directory.Path);
+        // How long a revoke (and a checkpoint) waits for unacknowledged examples before giving up on them.
+        settings["Kafka:Producer:FlushTimeoutMs"] = "300";
+        // From here until the joiner has its partitions back, no example reaches the examples topic.
+        cluster.PushRequestErrors(KafkaApiKey.Produce, [.. Enumerable.Repeat(ErrorCode.NotEnoughReplicas, 100_000)]);
+        await using var trainer = await TrainerHost.StartAsync(settings, logs: logs);
+        Assert.True(await TestSupport.Eventually(() => trainer.Status.ExamplesEmitted >= expected.Count), $"the joiner emitted {trainer.Status.ExamplesEmitted} of {expected.Count}");
+        int Joiner(int eventId) => logs.Lines.Count(l => l.Id.Id == eventId && l.Category.EndsWith(".JoinerService", StringComparison.Ordinal));
+        var assigned = Joiner(1);
+
+        if (how == "lost")
+        {
+            // The session times out while the broker is away: every partition is lost, then assigned again.
+            cluster.SetBrokerDown(-1);
+            Assert.True(await TestSupport.Eventually(() => Joiner(2) >= TestSupport.Partitions), "the joiner's session did not time out");
+            cluster.SetBrokerUp(-1);
+            Assert.True(await TestSupport.Eventually(() => Joiner(1) > assigned || Joiner(9) > 0), "the joiner did not take its partitions back");
+            cluster.ClearRequestErrors(KafkaApiKey.Produce);
+        }
+        else
+        {
+            // A second member joins the joiners' group: every partition is revoked, half come back, then the rest.
+            var config = new ConsumerConfig
+            {
+                BootstrapServers = cluster.BootstrapServers,
+                GroupId = "clickpredict-joiner",
+                EnableAutoCommit = false,
+                PartitionAssignmentStrategy = PartitionAssignmentStrategy.Range,
+                SessionTimeoutMs = 2000,
+                HeartbeatIntervalMs = 300,
+            };
+            using var member = new ConsumerBuilder<string, byte[]>(config).Build();
+            member.Subscribe([TestSupport.Bids, TestSupport.Impressions, TestSupport.Clicks]);
+            var deadline = Environment.TickCount64 + (long)TestSupport.Patience.TotalMilliseconds;
+            while (member.Assignment.Count == 0 && Environment.TickCount64 < deadline)
+            {
+                member.Consume(50);
+            }
+
+            Assert.NotEmpty(member.Assignment);
+            Assert.True(await TestSupport.Eventually(() => Joiner(1) > assigned || Joiner(9) > 0), "the joiner did not take its partitions back");
+            cluster.ClearRequestErrors(KafkaApiKey.Produce);
+            member.Close();
+        }
+
+        // Done when every partition's checkpoint has read each input to its end and has nothing pending;
+        // checkpoints are written only when every example emitted is acknowledged, so all are in the topic.
+        var joiner = Path.Combine(directory.Path, "state", "joiner");
+        var ends = EndOffsets(cluster.BootstrapServers);
+        Assert.True(await TestSupport.Eventually(() => Enumerable.Range(0, TestSupport.Partitions).All(p => Complete(Path.Combine(joiner, $"p{p}.join"), p, ends))), "the joiner did not finish the auctions");
+
+        var examples = TestSupport.ReadAll(cluster.BootstrapServers, TestSupport.Examples).Select(r => EventSerializer.Deserialize<LabeledExample>(r.Message.Value)).ToList();
+        Assert.Empty(examples.GroupBy(e => e.BidId).Where(g => g.Count() > 1).Select(g => g.Key));
+        Assert.Equal(expected.Count, examples.Count);
+        Assert.All(examples, e => Assert.Equal(expected[e.BidId], e.Clicked));
+        Assert.Null(trainer.Status.Failure);
+    }
+
+    private static long[,] EndOffsets(string bootstrapServers)
+    {
+        using var consumer = new ConsumerBuilder<Ignore, Ignore>(new ConsumerConfig { BootstrapServers = bootstrapServers, GroupId = "test-ends" }).Build();
+        string[] topics = [TestSupport.Bids, TestSupport.Impressions, TestSupport.Clicks];
+        var ends = new long[TestSupport.Partitions, topics.Length];
+        for (var p = 0; p < TestSupport.Partitions; p++)
+        {
+            for (var t = 0; t < topics.Length; t++)
+            {
+                ends[p, t] = consumer.QueryWatermarkOffsets(new TopicPartition(topics[t], p), TimeSpan.FromSeconds(10)).High.Value;
+            }
+        }
+
+        return ends;
+    }
+
+    private static bool Complete(string path, int partition, long[,] ends)
+    {
+        var checkpoint = File.Exists(path) ? ClickPredict.Trainer.Joining.JoinCheckpoint.Load(path) : null;
+        return checkpoint is not null
+            && checkpoint.Pending.Count == 0
+            && Enumerable.Range(0, 3).All(t => Math.Max(checkpoint.NextOffsets[t], 0) == ends[partition, t]);
     }
 }
 

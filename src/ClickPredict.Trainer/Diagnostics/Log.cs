@@ -32,6 +32,9 @@ internal static partial class Log
     [LoggerMessage(EventId = 8, Level = LogLevel.Information, Message = "Joiner stopped: {Partitions} partition(s) checkpointed")]
     public static partial void JoinerStopped(ILogger logger, int partitions);
 
+    [LoggerMessage(EventId = 9, Level = LogLevel.Warning, Message = "Joiner took partition {Partition} back with {Unacknowledged} of its example(s) not yet acknowledged by Kafka; waiting for them before the recovery scan")]
+    public static partial void JoinerAwaitingDelivery(ILogger logger, int partition, long unacknowledged);
+
     // Learner: 13-24.
     [LoggerMessage(EventId = 13, Level = LogLevel.Information, Message = "Learner started on {Partitions} partition(s) of {Topic}: {Examples} example(s) learned so far, resuming at {Offsets}")]
     public static partial void LearnerStarted(ILogger logger, int partitions, string topic, long examples, string offsets);

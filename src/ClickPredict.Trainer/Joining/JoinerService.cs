@@ -34,9 +34,10 @@ namespace ClickPredict.Trainer.Joining;
 /// input and the examples partition's end as of that moment; only then does it store the input offsets
 /// for the group's commit. After a crash the next owner of <c>p</c> loads the checkpoint, reads the
 /// examples partition from the checkpoint's end offset to its current end and marks every bid id found
-/// there as already emitted, then resumes the inputs at the checkpoint's offsets. Events replayed from
-/// there rebuild exactly the auctions not yet emitted; those already emitted are recognised and dropped
-/// as duplicates. Nothing is lost (nothing uncheckpointed was committed) and nothing is emitted twice
+/// there as already emitted (a partition that comes back to a joiner which held it before first waits
+/// until its examples still in the producer are acknowledged, so the scan sees them), then resumes the
+/// inputs at the checkpoint's offsets. Events replayed from there rebuild exactly the auctions not yet
+/// emitted; those already emitted are recognised and dropped as duplicates. Nothing is lost (nothing uncheckpointed was committed) and nothing is emitted twice
 /// (everything emitted after the checkpoint is found by the scan). See docs/TRAINER.md.</para>
 /// </remarks>
 internal sealed class JoinerService : BackgroundService
@@ -62,6 +63,7 @@ internal sealed class JoinerService : BackgroundService
     private volatile Error? _deliveryError;
     private volatile bool _graceful;
     private Task _loop = Task.CompletedTask;
+    private CancellationToken _stopping;
     private long _lastTick;
     private long _lastCheckpoint;
     private long _lastDiagnostics;
@@ -131,6 +133,7 @@ internal sealed class JoinerService : BackgroundService
     private void Run(CancellationToken token)
     {
         Directory.CreateDirectory(_directory);
+        _stopping = token;
         try
         {
             _producer = BuildProducer();
@@ -585,9 +588,10 @@ internal sealed class JoinerService : BackgroundService
 
     private void Drop(int partition, string reason)
     {
+        // The partition's output book-keeping (_outputs) stays: the producer may still hold examples of
+        // it, and if the partition comes back, Restore must wait for them before it scans.
         if (_states.Remove(partition))
         {
-            _outputs.TryRemove(partition, out _);
             Log.JoinerRevoked(_logger, partition, reason);
         }
 
@@ -610,6 +614,8 @@ internal sealed class JoinerService : BackgroundService
         }
 
         var state = new PartitionJoin(partition, _windows, checkpoint);
+        var output = _outputs.GetOrAdd(partition, _ => new OutputPartition());
+        AwaitDelivered(partition, output);
         var (emitted, end) = ScanExamples(partition, checkpoint?.ExamplesNextOffset ?? -1);
         var recovered = 0;
         foreach (var bidId in emitted)
@@ -619,9 +625,38 @@ internal sealed class JoinerService : BackgroundService
         }
 
         state.ExamplesNextOffset = end;
-        _outputs[partition] = new OutputPartition { NextOffset = end };
+        Interlocked.Exchange(ref output.NextOffset, end);
         Log.JoinerAssigned(_logger, partition, state.NextOffsets[0], state.NextOffsets[1], state.NextOffsets[2], state.PendingCount, recovered);
         return state;
+    }
+
+    /// <summary>
+    /// Waits until the producer has no example of <paramref name="partition"/> left unacknowledged: ones
+    /// handed to it while this process held the partition before (it was revoked, or lost when the
+    /// group session timed out during a broker outage) and still in its queue or in flight. The
+    /// checkpoint being restored predates them, so the recovery scan must find them in the topic; were
+    /// they delivered after the scan, replay would emit them a second time. The idempotent producer
+    /// retries without a deadline: this waits as long (through an outage), until a fatal error or a stop.
+    /// </summary>
+    private void AwaitDelivered(int partition, OutputPartition output)
+    {
+        var unacknowledged = Interlocked.Read(ref output.Unacknowledged);
+        if (unacknowledged <= 0)
+        {
+            return;
+        }
+
+        Log.JoinerAwaitingDelivery(_logger, partition, unacknowledged);
+        while (Interlocked.Read(ref output.Unacknowledged) > 0)
+        {
+            if (_deliveryError is { } failed)
+            {
+                throw new KafkaException(failed);
+            }
+
+            _stopping.ThrowIfCancellationRequested();
+            _producer!.Flush(TimeSpan.FromMilliseconds(100));
+        }
     }
 
     /// <summary>
