@@ -69,6 +69,26 @@ public class JoinerFaultTests
         }
     }
 
+    /// <summary>The value of <paramref name="read"/> once it has not changed for half a second (bounded by <see cref="TestSupport.Patience"/>).</summary>
+    private static async Task<long> Settled(Func<long> read)
+    {
+        var value = read();
+        var since = Environment.TickCount64;
+        var deadline = since + (long)TestSupport.Patience.TotalMilliseconds;
+        while (Environment.TickCount64 - since < 500 && Environment.TickCount64 < deadline)
+        {
+            await Task.Delay(20);
+            var now = read();
+            if (now != value)
+            {
+                value = now;
+                since = Environment.TickCount64;
+            }
+        }
+
+        return value;
+    }
+
     private static int RecoveredCount(string message)
     {
         var match = System.Text.RegularExpressions.Regex.Match(message, @"; (\d+) example\(s\) found");
@@ -89,9 +109,9 @@ public class JoinerFaultTests
         Assert.True(await TestSupport.Eventually(() => trainer.Status.ExamplesEmitted > 100));
 
         cluster.SetBrokerDown(-1);
-        // What the learner had fetched before the outage drains at once; then nothing more arrives.
-        await Task.Delay(500);
-        var stalledAt = trainer.Status.ExamplesConsumed;
+        // What the learner had fetched before the outage drains (on a loaded machine that takes a while: its
+        // first example pays for the JIT of the whole learning path); then nothing more arrives.
+        var stalledAt = await Settled(() => trainer.Status.ExamplesConsumed);
         await Task.Delay(1000);
         Assert.Equal(stalledAt, trainer.Status.ExamplesConsumed);
         // The loops keep running through the outage (no restart), holding what they have.
