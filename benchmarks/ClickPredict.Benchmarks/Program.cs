@@ -7,8 +7,9 @@ namespace ClickPredict.Benchmarks;
 /// results against the allocation budget; or, with <c>--check-budget [results dir]</c>, only checks
 /// an earlier run's JSON export. Non-zero exit when a benchmark allocates over its budget. The
 /// bidder's tools (bare-Kestrel baseline, load generator, request bodies, test model) take their
-/// own verbs, and <c>trainer-throughput [auctions]</c> runs the trainer's end-to-end throughput
-/// run (<see cref="TrainerThroughput"/>).
+/// own verbs, <c>trainer-throughput [auctions] [events/s] [partitions]</c> runs the trainer's end-to-end
+/// throughput run, and <c>broker-throughput</c> the same logging read by a bare consumer
+/// (<see cref="TrainerThroughput"/>).
 /// </summary>
 internal static class Program
 {
@@ -17,6 +18,11 @@ internal static class Program
         if (args.Length > 0 && args[0] == "trainer-throughput")
         {
             return TrainerThroughput.Run(args[1..]);
+        }
+
+        if (args.Length > 0 && args[0] == "broker-throughput")
+        {
+            return TrainerThroughput.RunBrokerOnly(args[1..]);
         }
 
         if (Bidder.BidderTools.TryRun(args, out var exitCode))

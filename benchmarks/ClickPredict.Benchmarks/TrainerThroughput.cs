@@ -1,9 +1,13 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Diagnostics.Metrics;
 using System.Globalization;
 using ClickPredict.Core.Events;
 using ClickPredict.Core.Simulation;
+using ClickPredict.Kafka;
 using ClickPredict.Kafka.Embedded;
 using ClickPredict.ServiceDefaults;
+using ClickPredict.Trainer.Diagnostics;
 using ClickPredict.Trainer.Hosting;
 using Confluent.Kafka;
 using Microsoft.AspNetCore.Builder;
@@ -15,28 +19,38 @@ using Microsoft.Extensions.Logging;
 namespace ClickPredict.Benchmarks;
 
 /// <summary>
-/// <c>dotnet run -c Release --project benchmarks/ClickPredict.Benchmarks -- trainer-throughput [auctions] [events/s]</c>:
+/// <c>dotnet run -c Release --project benchmarks/ClickPredict.Benchmarks -- trainer-throughput [auctions] [events/s] [partitions] [key=value ...]</c>:
 /// end-to-end throughput of the trainer's joiner and learner together, through the embedded broker.
 /// The trainer starts (wired as Program.cs wires it); then simulated auctions (a bid each; half of them
 /// won, with a win notice; clicks from the hidden CTR) are logged to the bids, impressions and clicks
 /// topics at the offered rate, as the bidder would, while the clock runs until the learner has read every
 /// example the joiner emitted. The trainer sustains the rate when it finishes about when logging does and
 /// loses nothing (exit code 0: every won auction joined, emitted once and learned). Input events per
-/// second = (bids + impressions + clicks) / that time, the last auctions' attribution window included.
+/// second = (bids + impressions + clicks) / that time, the last auctions' attribution window included;
+/// also printed: when the joiner had read every input event, why auctions ended without an example
+/// (the joiner's counters), each thread's CPU time and run-queue wait, and what the broker's retention
+/// evicted. Partitions per topic default to <see cref="DefaultPartitions"/>; <c>key=value</c> arguments
+/// are configuration (e.g. <c>Kafka:Producer:LingerMs=50</c>, <c>Kafka:Client:fetch.wait.max.ms=5</c>;
+/// <c>Kafka:Client:*</c> reaches the logging producer too, built by the product's
+/// <see cref="KafkaClientFactory.CreateProducerConfig"/>).
 /// Not a BenchmarkDotNet benchmark: a streaming system's rate, measured once per invocation.
 /// </summary>
 internal static class TrainerThroughput
 {
     public static int Run(string[] args)
     {
-        var auctions = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 300_000;
-        var rate = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 100_000;
-        var events = Simulate(auctions);
+        // Leading numbers are positional (auctions, events/s, partitions); key=value arguments are settings.
+        var numbers = args.TakeWhile(a => !a.Contains('=', StringComparison.Ordinal)).Select(a => int.Parse(a, CultureInfo.InvariantCulture)).ToList();
+        var settings = args.Skip(numbers.Count).ToList();
+        var auctions = numbers.Count > 0 ? numbers[0] : 300_000;
+        var rate = numbers.Count > 1 ? numbers[1] : 100_000;
+        var partitions = numbers.Count > 2 ? numbers[2] : DefaultPartitions;
+        var events = Simulate(auctions, rate);
         var examples = events.Count(e => e.Topic == Impressions);
-        using var cluster = EmbeddedKafkaCluster.Start(1, 4);
+        using var cluster = EmbeddedKafkaCluster.Start(1, partitions);
         foreach (var topic in new[] { Bids, Impressions, Clicks, "clickpredict.examples" })
         {
-            cluster.CreateTopic(topic, 4);
+            cluster.CreateTopic(topic, partitions);
         }
 
         var directory = Path.Combine(Path.GetTempPath(), "clickpredict-throughput", Guid.NewGuid().ToString("N"));
@@ -56,7 +70,8 @@ internal static class TrainerThroughput
                 ["Kafka:Client:compression.type"] = "lz4",
                 ["Trainer:StateDirectory"] = Path.Combine(directory, "state"),
                 ["Registry:Path"] = Path.Combine(directory, "registry"),
-                // Auctions are 1 ms apart in event time; short windows keep the tail (closed by the idle clock) short.
+                // Event time runs as the logging schedule does (see Simulate); short windows keep the tail
+                // (the last auctions' windows, closed by the idle clock) short.
                 ["Trainer:Joiner:AttributionWindowSeconds"] = "1",
                 ["Trainer:Joiner:WinWaitSeconds"] = "1",
                 ["Trainer:Joiner:BidWaitSeconds"] = "1",
@@ -64,24 +79,32 @@ internal static class TrainerThroughput
                 ["RetrainPolicy:MinNewExamples"] = "1000000000",
             });
             // Further settings from the command line, e.g. Kafka:Client:fetch.wait.max.ms=10.
-            builder.Configuration.AddInMemoryCollection(args.Skip(2).Select(a => a.Split('=', 2)).Select(kv => new KeyValuePair<string, string?>(kv[0], kv[1])));
+            builder.Configuration.AddInMemoryCollection(settings.Select(a => a.Split('=', 2)).Select(kv => new KeyValuePair<string, string?>(kv[0], kv[1])));
             using var app = builder.Build();
             app.MapServiceDefaults();
             var status = app.Services.GetRequiredService<TrainerStatus>();
             app.StartAsync().GetAwaiter().GetResult();
             var ready = Stopwatch.StartNew();
-            while ((status.JoinerPartitions < 4 || status.LearnerRunning != true) && ready.Elapsed < TimeSpan.FromSeconds(30))
+            // The one joiner owns every partition number (the bids, impressions and clicks partitions of that number together).
+            while ((status.JoinerPartitions < partitions || status.LearnerRunning != true) && ready.Elapsed < TimeSpan.FromSeconds(30))
             {
                 Thread.Sleep(10);
             }
 
+            using var joinerCounts = new JoinerCounts();
             var cpu = Environment.CpuUsage.TotalTime;
+            var threadsBefore = ThreadCpu.Snapshot();
             var clock = Stopwatch.StartNew();
-            var linger = int.Parse(app.Configuration["Kafka:Producer:LingerMs"] ?? "5", CultureInfo.InvariantCulture);
-            var producing = Task.Run(() => Produce(cluster.BootstrapServers, events, rate, linger));
-            double joined = 0;
+            var producerConfig = app.Services.GetRequiredService<KafkaClientFactory>().CreateProducerConfig();
+            var producing = Task.Run(() => Produce(producerConfig, events, rate));
+            double joined = 0, read = 0;
             while (status.ExamplesConsumed < examples && clock.Elapsed < TimeSpan.FromSeconds(Math.Max(60, 4.0 * events.Count / rate)))
             {
+                if (read == 0 && joinerCounts.Read >= events.Count)
+                {
+                    read = clock.Elapsed.TotalSeconds;
+                }
+
                 if (joined == 0 && status.ExamplesEmitted >= examples)
                 {
                     joined = clock.Elapsed.TotalSeconds;
@@ -93,10 +116,19 @@ internal static class TrainerThroughput
             var seconds = clock.Elapsed.TotalSeconds;
             var produced = producing.GetAwaiter().GetResult();
             var cpuSeconds = (Environment.CpuUsage.TotalTime - cpu).TotalSeconds;
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{auctions:N0} auctions: {events.Count:N0} input events (bids, win notices, clicks), {examples:N0} examples; offered at {rate:N0} events/s, logging took {produced:F2} s"));
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"joiner emitted every example after {joined:F2} s; learner had read every one after {seconds:F2} s"));
+            var threads = ThreadCpu.Since(threadsBefore, joinerCounts.ThreadNames);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{auctions:N0} auctions: {events.Count:N0} input events (bids, win notices, clicks), {examples:N0} examples; {partitions} partitions per topic; offered at {rate:N0} events/s, logging took {produced:F2} s"));
+            Console.WriteLine("settings: " + (settings.Count == 0 ? "defaults" : string.Join(' ', settings)));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"joiner had read every input event after {read:F2} s ({(read > 0 ? events.Count / read : 0):N0} events/s), emitted every example after {joined:F2} s; learner had read every one after {seconds:F2} s"));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"throughput: {events.Count / seconds:N0} input events/s ({examples / seconds:N0} examples/s) joined and learned end to end; process CPU {cpuSeconds:F1} s ({cpuSeconds / seconds:F2} of 2 cores, the logging producer included)"));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"learner: {status.ExamplesConsumed:N0} examples read, {status.ExamplesLearned:N0} learned; joiner emitted {status.ExamplesEmitted:N0}; failure: {status.Failure ?? "none"}"));
+            Console.WriteLine("joiner, events not accepted and auctions without an example: " + joinerCounts.Describe());
+            if (threads.Count > 0)
+            {
+                Console.WriteLine("by thread, seconds on a CPU / runnable but waiting for one: " + string.Join(", ", threads.Select(t => string.Create(CultureInfo.InvariantCulture, $"{t.Name} {t.Seconds:F2}/{t.WaitSeconds:F2}"))));
+            }
+
+            Console.WriteLine("events evicted by the broker's per-partition retention (read first or not: the exit code says whether any was lost): " + DroppedByRetention(app.Services.GetRequiredService<KafkaClientFactory>(), partitions));
             app.StopAsync().GetAwaiter().GetResult();
             return status.ExamplesConsumed == examples && status.ExamplesEmitted == examples ? 0 : 1;
         }
@@ -106,10 +138,158 @@ internal static class TrainerThroughput
         }
     }
 
+    /// <summary>
+    /// <c>broker-throughput [auctions] [events/s] [partitions] [key=value ...]</c>: the same events, logged
+    /// the same way, read by a plain consumer of the three input topics that only counts them (no trainer):
+    /// how fast the embedded broker and a librdkafka consumer deliver them, the ceiling any joiner has on it.
+    /// Settings as for <c>trainer-throughput</c> (<c>Kafka:Producer:*</c>, <c>Kafka:Client:*</c>).
+    /// </summary>
+    public static int RunBrokerOnly(string[] args)
+    {
+        var numbers = args.TakeWhile(a => !a.Contains('=', StringComparison.Ordinal)).Select(a => int.Parse(a, CultureInfo.InvariantCulture)).ToList();
+        var settings = args.Skip(numbers.Count).ToList();
+        var auctions = numbers.Count > 0 ? numbers[0] : 300_000;
+        var rate = numbers.Count > 1 ? numbers[1] : 100_000;
+        var partitions = numbers.Count > 2 ? numbers[2] : DefaultPartitions;
+        var events = Simulate(auctions, rate);
+        using var cluster = EmbeddedKafkaCluster.Start(1, partitions);
+        foreach (var topic in new[] { Bids, Impressions, Clicks })
+        {
+            cluster.CreateTopic(topic, partitions);
+        }
+
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Kafka:BootstrapServers"] = cluster.BootstrapServers,
+            ["Kafka:Client:compression.type"] = "lz4",
+        }).AddInMemoryCollection(settings.Select(a => a.Split('=', 2)).Select(kv => new KeyValuePair<string, string?>(kv[0], kv[1]))).Build();
+        var options = configuration.GetSection(KafkaOptions.SectionName).Get<KafkaOptions>() ?? new KafkaOptions();
+        var clients = new KafkaClientFactory(Microsoft.Extensions.Options.Options.Create(options));
+        using var consumer = new ConsumerBuilder<string, byte[]>(clients.CreateConsumerConfig("broker-throughput")).SetLogHandler((_, _) => { }).Build();
+        consumer.Subscribe([Bids, Impressions, Clicks]);
+        var ready = Stopwatch.StartNew();
+        while (consumer.Assignment.Count < 3 * partitions && ready.Elapsed < TimeSpan.FromSeconds(30))
+        {
+            consumer.Consume(10);
+        }
+
+        var threadsBefore = ThreadCpu.Snapshot();
+        var clock = Stopwatch.StartNew();
+        var producing = Task.Run(() => Produce(clients.CreateProducerConfig(), events, rate));
+        long read = 0, bytes = 0;
+        while (read < events.Count && clock.Elapsed < TimeSpan.FromSeconds(Math.Max(60, 4.0 * events.Count / rate)))
+        {
+            var result = consumer.Consume(100);
+            if (result?.Message is { } message)
+            {
+                read++;
+                bytes += message.Value.Length;
+            }
+        }
+
+        var seconds = clock.Elapsed.TotalSeconds;
+        var produced = producing.GetAwaiter().GetResult();
+        var threads = ThreadCpu.Since(threadsBefore, []);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{events.Count:N0} input events ({bytes / Math.Max(1, read):N0} B each on average), {partitions} partitions per topic; offered at {rate:N0} events/s, logging took {produced:F2} s"));
+        Console.WriteLine("settings: " + (settings.Count == 0 ? "defaults" : string.Join(' ', settings)));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"a plain consumer read {read:N0} of them after {seconds:F2} s: {read / seconds:N0} events/s"));
+        Console.WriteLine("by thread, seconds on a CPU / runnable but waiting for one: " + string.Join(", ", threads.Select(t => string.Create(CultureInfo.InvariantCulture, $"{t.Name} {t.Seconds:F2}/{t.WaitSeconds:F2}"))));
+        consumer.Close();
+        return read == events.Count ? 0 : 1;
+    }
+
+    /// <summary>
+    /// Partitions of each topic when the command line gives none: 16, not the product's 4, because the
+    /// embedded broker keeps only the newest 5 MB of each partition, and with 4 a joiner lagging a few
+    /// seconds behind this run's logging is within reach of losing bids (docs/BENCHMARKS.md); 16 give four
+    /// times the room at no measurable cost in throughput.
+    /// </summary>
+    private const int DefaultPartitions = 16;
+
     private const string Bids = "clickpredict.bids", Impressions = "clickpredict.impressions", Clicks = "clickpredict.clicks";
 
-    /// <summary>The events of <paramref name="auctions"/> simulated auctions, in logging order, serialised.</summary>
-    private static List<(string Topic, string Key, byte[] Value)> Simulate(int auctions)
+    /// <summary>
+    /// Tallies the trainer's <c>clickpredict.trainer.joiner.events</c> counter (outcomes other than
+    /// accepted) and <c>clickpredict.trainer.joiner.unmatched</c> (by kind): why an example is missing.
+    /// </summary>
+    private sealed class JoinerCounts : IDisposable
+    {
+        private readonly MeterListener _listener = new();
+        private readonly ConcurrentDictionary<string, long> _counts = new(StringComparer.Ordinal);
+        private long _read;
+        private int _joinerThread, _learnerThread;
+
+        public JoinerCounts()
+        {
+            _listener.InstrumentPublished = (instrument, listener) =>
+            {
+                if (instrument.Meter.Name == TrainerMetrics.MeterName && instrument.Name is "clickpredict.trainer.joiner.events" or "clickpredict.trainer.joiner.unmatched" or "clickpredict.trainer.learner.examples")
+                {
+                    listener.EnableMeasurementEvents(instrument);
+                }
+            };
+            _listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) =>
+            {
+                // Counters are recorded on the thread doing the work: that names the joiner's and the learner's threads.
+                if (instrument.Name == "clickpredict.trainer.learner.examples")
+                {
+                    Volatile.Write(ref _learnerThread, ThreadCpu.CurrentThreadId());
+                    return;
+                }
+
+                var key = instrument.Name[(instrument.Name.LastIndexOf('.') + 1)..];
+                if (key == "events")
+                {
+                    Volatile.Write(ref _joinerThread, ThreadCpu.CurrentThreadId());
+                    Interlocked.Add(ref _read, value);
+                }
+
+                foreach (var tag in tags)
+                {
+                    key += " " + tag.Value;
+                }
+
+                if (!key.EndsWith(" accepted", StringComparison.Ordinal))
+                {
+                    _counts.AddOrUpdate(key, value, (_, old) => old + value);
+                }
+            });
+            _listener.Start();
+        }
+
+        /// <summary>Names of the joiner's and the learner's threads (by their OS thread id), as seen so far.</summary>
+        public Dictionary<int, string> ThreadNames => new() { [Volatile.Read(ref _joinerThread)] = "joiner", [Volatile.Read(ref _learnerThread)] = "learner" };
+
+        /// <summary>Input events the joiner has read, whatever became of them.</summary>
+        public long Read => Interlocked.Read(ref _read);
+
+        public string Describe() => _counts.IsEmpty
+            ? "none"
+            : string.Join(", ", _counts.OrderBy(c => c.Key, StringComparer.Ordinal).Select(c => string.Create(CultureInfo.InvariantCulture, $"{c.Key} {c.Value:N0}")));
+
+        public void Dispose() => _listener.Dispose();
+    }
+
+    /// <summary>Per topic, the events the broker no longer holds (the sum of its partitions' low watermarks).</summary>
+    private static string DroppedByRetention(KafkaClientFactory clients, int partitions)
+    {
+        using var consumer = new ConsumerBuilder<string, byte[]>(clients.CreateConsumerConfig("throughput-watermarks")).Build();
+        return string.Join(", ", new[] { Bids, Impressions, Clicks, "clickpredict.examples" }.Select(topic =>
+        {
+            var dropped = Enumerable.Range(0, partitions)
+                .Sum(p => consumer.QueryWatermarkOffsets(new TopicPartition(topic, p), TimeSpan.FromSeconds(5)).Low.Value);
+            return string.Create(CultureInfo.InvariantCulture, $"{topic} {dropped:N0}");
+        }));
+    }
+
+    /// <summary>
+    /// The events of <paramref name="auctions"/> simulated auctions, in logging order, serialised. An
+    /// auction's bid is timed when the logging schedule (<paramref name="rate"/> events per second) logs it,
+    /// so event time and wall time advance together, as in production, and the joiner's windows (event
+    /// time) last as long as they say. The win notice follows 20 ms later, a click 300 ms later, and
+    /// both are logged with their auction.
+    /// </summary>
+    private static List<(string Topic, string Key, byte[] Value)> Simulate(int auctions, int rate)
     {
         var examples = new SimulatedExamples(new TrafficSimulator(new SimulatorOptions { Seed = 9, OutcomeSeed = 10 }));
         var outcomes = new Random(9);
@@ -119,7 +299,7 @@ internal static class TrainerThroughput
         {
             var example = examples.Next();
             var bidId = "b" + i.ToString("x8", CultureInfo.InvariantCulture);
-            var time = start + i;
+            var time = start + (long)(events.Count * 1000.0 / rate);
             events.Add((Bids, bidId, EventSerializer.Serialize(new BidEvent
             {
                 BidId = bidId,
@@ -147,19 +327,15 @@ internal static class TrainerThroughput
     }
 
     /// <summary>Logs <paramref name="events"/> at <paramref name="rate"/> per second, as the bidder would; returns the seconds it took.</summary>
-    private static double Produce(string bootstrapServers, List<(string Topic, string Key, byte[] Value)> events, int rate, int linger)
+    private static double Produce(ProducerConfig config, List<(string Topic, string Key, byte[] Value)> events, int rate)
     {
-        // The bidder's producer settings (KafkaClientFactory.CreateProducerConfig: murmur2 keys, Kafka:Producer:LingerMs),
-        // plus lz4: the embedded broker keeps only the newest 5 MB of each partition, and compression
-        // keeps a lagging consumer's unread events within that.
-        using var producer = new ProducerBuilder<string, byte[]>(new ProducerConfig
-        {
-            BootstrapServers = bootstrapServers,
-            Partitioner = Partitioner.Murmur2Random,
-            LingerMs = linger,
-            CompressionType = CompressionType.Lz4,
-            QueueBufferingMaxMessages = 1_000_000,
-        }).Build();
+        // The bidder's producer settings (KafkaClientFactory.CreateProducerConfig: murmur2 keys,
+        // Kafka:Producer:*, then Kafka:Client:*, which carries lz4 here: the embedded broker keeps only
+        // the newest 5 MB of each partition, and compression keeps a lagging consumer's unread events
+        // within that), with a queue deep enough never to block the pacing loop.
+        config.QueueBufferingMaxMessages = 1_000_000;
+        config.QueueBufferingMaxKbytes = 1_048_576;
+        using var producer = new ProducerBuilder<string, byte[]>(config).Build();
         var clock = Stopwatch.StartNew();
         for (var i = 0; i < events.Count; i++)
         {

@@ -83,11 +83,18 @@ internal sealed class DemoView(DemoSettings settings, Uri bidderUrl, DemoTally t
             $"Trainer: {s.ExamplesJoined:N0} examples joined, {s.ExamplesLearned:N0} learned, {s.ModelsPublished} models published; the bidder hot-swapped {s.Swaps} times.")));
         var table = new Table().Border(TableBorder.Rounded).Title("live log loss of each model the bidder served")
             .AddColumn("model").AddColumn(new TableColumn("impressions").RightAligned()).AddColumn(new TableColumn("clicks").RightAligned())
-            .AddColumn(new TableColumn("live log loss").RightAligned()).AddColumn(new TableColumn("best possible").RightAligned())
+            .AddColumn(new TableColumn("CTR").RightAligned()).AddColumn(new TableColumn("live log loss").RightAligned()).AddColumn(new TableColumn("best possible").RightAligned())
             .AddColumn(new TableColumn("gap").RightAligned());
         foreach (var m in s.Models)
         {
-            table.AddRow(Escape(m.Label), m.Impressions.ToString("N0", CultureInfo.InvariantCulture), m.Clicks.ToString("N0", CultureInfo.InvariantCulture), Loss(m.LiveLogLoss), Loss(m.BestLogLoss), Loss(m.Gap));
+            table.AddRow(
+                Escape(m.Label),
+                m.Impressions.ToString("N0", CultureInfo.InvariantCulture),
+                m.Clicks.ToString("N0", CultureInfo.InvariantCulture),
+                Percent(m.Clicks, m.Impressions, "0.0"),
+                Loss(m.LiveLogLoss),
+                Loss(m.BestLogLoss),
+                Loss(m.Gap));
         }
 
         console.Write(table);
@@ -159,7 +166,8 @@ internal sealed class DemoView(DemoSettings settings, Uri bidderUrl, DemoTally t
         return count > 0 ? sum / count : null;
     }
 
-    private static string Percent(long part, long whole) => whole == 0 ? "-" : string.Create(CultureInfo.InvariantCulture, $"{100.0 * part / whole:0}%");
+    private static string Percent(long part, long whole, string format = "0") =>
+        whole == 0 ? "-" : (100.0 * part / whole).ToString(format, CultureInfo.InvariantCulture) + "%";
 
     private static string Ms(double? ms) => ms is { } v ? string.Create(CultureInfo.InvariantCulture, $"{v:0.00} ms") : "-";
 

@@ -30,6 +30,13 @@ public sealed class KafkaDownTests : IDisposable
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         }
 
+        // The handler logs a bid's event after it has written the answer: the last one may land just after
+        // the client has read its response.
+        for (var waited = 0; events.GetMeasurementSnapshot().Count < 30 && waited < 100; waited++)
+        {
+            await Task.Delay(50);
+        }
+
         var outcomes = events.GetMeasurementSnapshot().Select(m => (string)m.Tags["outcome"]!).ToList();
         Assert.Equal(30, outcomes.Count);
         Assert.Equal(5, outcomes.Count(o => o == "queued"));
