@@ -40,7 +40,7 @@ namespace ClickPredict.Trainer.Joining;
 /// emitted; those already emitted are recognised and dropped as duplicates. Nothing is lost (nothing uncheckpointed was committed) and nothing is emitted twice
 /// (everything emitted after the checkpoint is found by the scan). See docs/TRAINER.md.</para>
 /// </remarks>
-internal sealed class JoinerService : BackgroundService
+internal sealed class JoinerService : TrainerLoop
 {
     private const int TickMs = 50;
 
@@ -61,8 +61,6 @@ internal sealed class JoinerService : BackgroundService
     private IProducer<string, byte[]>? _producer;
     private IConsumer<string, byte[]>? _consumer;
     private volatile Error? _deliveryError;
-    private volatile bool _graceful;
-    private Task _loop = Task.CompletedTask;
     private CancellationToken _stopping;
     private long _lastTick;
     private long _lastCheckpoint;
@@ -101,36 +99,11 @@ internal sealed class JoinerService : BackgroundService
     /// <summary>Partitions held now (for tests and the status page).</summary>
     public IReadOnlyCollection<int> Partitions => _states.Keys;
 
-    public override async Task StopAsync(CancellationToken cancellationToken)
-    {
-        // A stop (not a crash): the loop checkpoints every partition and leaves the group cleanly.
-        _graceful = true;
-        await base.StopAsync(cancellationToken);
-    }
+    protected override bool Enabled => _options.Joiner.Enabled;
 
-    /// <summary>
-    /// Disposed without <see cref="StopAsync"/> (a host torn down abruptly: what tests use to simulate a
-    /// crash): the loop stops where it is, writes no checkpoint and leaves the group without a word.
-    /// </summary>
-    public override void Dispose()
-    {
-        base.Dispose();
-        _loop.Wait(TimeSpan.FromSeconds(10));
-    }
+    protected override void Starting() => _status.JoinerRunning = true;
 
-    protected override Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        if (!_options.Joiner.Enabled)
-        {
-            return Task.CompletedTask;
-        }
-
-        _status.JoinerRunning = true;
-        _loop = Task.Factory.StartNew(() => Run(stoppingToken), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
-        return _loop;
-    }
-
-    private void Run(CancellationToken token)
+    protected override void Run(CancellationToken token)
     {
         Directory.CreateDirectory(_directory);
         _stopping = token;
@@ -164,7 +137,7 @@ internal sealed class JoinerService : BackgroundService
                 Tick(force: false, token);
             }
 
-            if (_graceful)
+            if (Graceful)
             {
                 var count = _states.Count;
                 Tick(force: true, CancellationToken.None);

@@ -27,7 +27,7 @@ namespace ClickPredict.Trainer.Learning;
 /// After a crash it resumes from the checkpoint at exactly the offsets the state covers, so no example
 /// is learned twice or skipped.
 /// </summary>
-internal sealed class LearnerService : BackgroundService
+internal sealed class LearnerService : TrainerLoop
 {
     private const int PollMs = 50;
 
@@ -42,9 +42,7 @@ internal sealed class LearnerService : BackgroundService
     private readonly ILogger _logger;
     private readonly string _topic;
     private readonly string _checkpointPath;
-    private volatile bool _graceful;
     private volatile bool _policyChanged;
-    private Task _loop = Task.CompletedTask;
 
     // Loop state (owned by the loop thread).
     private FeatureSpec _spec = null!;
@@ -97,32 +95,11 @@ internal sealed class LearnerService : BackgroundService
         policy.OnChange(_ => _policyChanged = true);
     }
 
-    public override async Task StopAsync(CancellationToken cancellationToken)
-    {
-        _graceful = true;
-        await base.StopAsync(cancellationToken);
-    }
+    protected override bool Enabled => _options.Learner.Enabled;
 
-    /// <summary>Disposed without a stop (a crash in tests): the loop ends without a checkpoint or a commit.</summary>
-    public override void Dispose()
-    {
-        base.Dispose();
-        _loop.Wait(TimeSpan.FromSeconds(10));
-    }
+    protected override void Starting() => _status.LearnerRunning = true;
 
-    protected override Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        if (!_options.Learner.Enabled)
-        {
-            return Task.CompletedTask;
-        }
-
-        _status.LearnerRunning = true;
-        _loop = Task.Factory.StartNew(() => Run(stoppingToken), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
-        return _loop;
-    }
-
-    private void Run(CancellationToken token)
+    protected override void Run(CancellationToken token)
     {
         try
         {
@@ -162,7 +139,7 @@ internal sealed class LearnerService : BackgroundService
                 }
             }
 
-            if (_graceful)
+            if (Graceful)
             {
                 Checkpoint();
                 _consumer!.Close();
