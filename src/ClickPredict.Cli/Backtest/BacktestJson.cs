@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using ClickPredict.Core.Metrics;
+using static ClickPredict.Cli.MetricsJson;
 
 namespace ClickPredict.Cli.Backtest;
 
@@ -182,19 +183,7 @@ internal static class BacktestJson
         Number(writer, "calibration", e.Calibration);
         Number(writer, "meanPredicted", e.MeanPredicted);
         Number(writer, "observedCtr", e.ObservedCtr);
-        writer.WriteStartArray("reliability");
-        foreach (var bin in e.Reliability)
-        {
-            writer.WriteStartObject();
-            writer.WriteNumber("count", bin.Count);
-            Number(writer, "minPredicted", bin.MinPredicted);
-            Number(writer, "maxPredicted", bin.MaxPredicted);
-            Number(writer, "meanPredicted", bin.MeanPredicted);
-            Number(writer, "observedRate", bin.ObservedRate);
-            writer.WriteEndObject();
-        }
-
-        writer.WriteEndArray();
+        MetricsJson.Reliability(writer, e.Reliability);
         writer.WriteEndObject();
 
         if (outcome.VsBaseline is { } vs)
@@ -275,18 +264,6 @@ internal static class BacktestJson
         Number(writer, "standardError", d.StandardError);
         writer.WriteBoolean("excludesZero", d.ExcludesZero);
         writer.WriteEndObject();
-    }
-
-    private static void Number(Utf8JsonWriter writer, string name, double value)
-    {
-        if (double.IsFinite(value))
-        {
-            writer.WriteNumber(name, value);
-        }
-        else
-        {
-            writer.WriteNull(name);
-        }
     }
 
     private static void Time(Utf8JsonWriter writer, string name, DateTimeOffset? time)

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using ClickPredict.Core.Data;
 using ClickPredict.Core.Metrics;
+using static ClickPredict.Cli.MetricsJson;
 using ClickPredict.Core.Model;
 using Spectre.Console;
 
@@ -110,19 +111,7 @@ internal static class EvaluateCommand
                 Number(writer, "trueCtrLogLoss", best);
             }
 
-            writer.WriteStartArray("reliability");
-            foreach (var bin in e.Reliability)
-            {
-                writer.WriteStartObject();
-                writer.WriteNumber("count", bin.Count);
-                Number(writer, "minPredicted", bin.MinPredicted);
-                Number(writer, "maxPredicted", bin.MaxPredicted);
-                Number(writer, "meanPredicted", bin.MeanPredicted);
-                Number(writer, "observedRate", bin.ObservedRate);
-                writer.WriteEndObject();
-            }
-
-            writer.WriteEndArray();
+            MetricsJson.Reliability(writer, e.Reliability);
             writer.WriteEndObject();
         }
 
@@ -130,18 +119,6 @@ internal static class EvaluateCommand
     }
 
     /// <summary>JSON has no NaN: an undefined metric (AUC of one class, say) is null.</summary>
-    private static void Number(Utf8JsonWriter writer, string name, double value)
-    {
-        if (double.IsFinite(value))
-        {
-            writer.WriteNumber(name, value);
-        }
-        else
-        {
-            writer.WriteNull(name);
-        }
-    }
-
     private static void WriteTables(CliContext context, LogisticModel model, string dataPath, Evaluation e, double? bestLogLoss)
     {
         static string F(double value, string format = "0.000000") =>
