@@ -1,5 +1,6 @@
 using ClickPredict.Core.Learning;
 using ClickPredict.Core.Model;
+using Microsoft.ML;
 using Microsoft.ML.Calibrators;
 using Microsoft.ML.Data;
 using Microsoft.ML.Trainers;
@@ -9,6 +10,34 @@ namespace ClickPredict.Learning.MlNet;
 /// <summary>Turns an ML.NET calibrated linear model into the one <see cref="LogisticModel"/> every scorer uses.</summary>
 internal static class LinearModels
 {
+    /// <summary>
+    /// Fits the logistic-regression trainer <paramref name="makeTrainer"/> builds (on one thread, seeded
+    /// by <paramref name="seed"/>) on the examples' sparse data view, and converts the result into a
+    /// <see cref="LogisticModel"/> described by <paramref name="info"/>, the algorithm, its
+    /// hyper-parameters and the training cost. <paramref name="transformer"/> is ML.NET's own fitted model.
+    /// </summary>
+    public static LogisticModel Fit(
+        HashedExamples examples,
+        ModelInfo? info,
+        int seed,
+        string algorithm,
+        IReadOnlyDictionary<string, double> hyperParameters,
+        Func<MLContext, IEstimator<BinaryPredictionTransformer<CalibratedModelParametersBase<LinearBinaryModelParameters, PlattCalibrator>>>> makeTrainer,
+        out ITransformer transformer)
+    {
+        ArgumentNullException.ThrowIfNull(examples);
+        if (examples.Count == 0)
+        {
+            throw new ArgumentException("no examples to fit", nameof(examples));
+        }
+
+        var clock = TrainingClock.StartNew();
+        var context = new MLContext(seed);
+        var fitted = makeTrainer(context).Fit(HashedDataView.Create(context, examples));
+        transformer = fitted;
+        return ToLogisticModel(fitted.Model, examples, Describe(info, algorithm, hyperParameters, examples, clock));
+    }
+
     /// <summary>
     /// ML.NET scores <c>s = bias + w . x</c> and calibrates with Platt, <c>P = 1 / (1 + exp(slope * s + offset))</c>,
     /// so the logit is <c>-(slope * s + offset)</c>: the weights scale by <c>-slope</c> and the bias becomes

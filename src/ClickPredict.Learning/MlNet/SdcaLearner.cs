@@ -23,31 +23,17 @@ public sealed class SdcaLearner
     public LogisticModel Fit(HashedExamples examples, ModelInfo? info = null) => Fit(examples, info, out _);
 
     /// <summary>Also gives ML.NET's own fitted transformer (tests compare its predictions with the converted model's).</summary>
-    internal LogisticModel Fit(HashedExamples examples, ModelInfo? info, out ITransformer transformer)
-    {
-        ArgumentNullException.ThrowIfNull(examples);
-        if (examples.Count == 0)
-        {
-            throw new ArgumentException("no examples to fit", nameof(examples));
-        }
-
-        var clock = TrainingClock.StartNew();
-        var context = new MLContext(Options.Seed);
-        var data = HashedDataView.Create(context, examples);
-        var trainer = context.BinaryClassification.Trainers.SdcaLogisticRegression(new SdcaLogisticRegressionBinaryTrainer.Options
-        {
-            LabelColumnName = HashedDataView.LabelColumn,
-            FeatureColumnName = HashedDataView.FeaturesColumn,
-            ExampleWeightColumnName = HashedDataView.WeightColumn,
-            L1Regularization = (float)Options.L1,
-            L2Regularization = (float)Options.L2,
-            MaximumNumberOfIterations = Options.MaxIterations,
-            ConvergenceTolerance = (float)Options.Tolerance,
-            Shuffle = Options.Shuffle,
-            NumberOfThreads = 1,
-        });
-        var fitted = trainer.Fit(data);
-        transformer = fitted;
-        return LinearModels.ToLogisticModel(fitted.Model, examples, LinearModels.Describe(info, "sdca", Options.ToDictionary(), examples, clock));
-    }
+    internal LogisticModel Fit(HashedExamples examples, ModelInfo? info, out ITransformer transformer) =>
+        LinearModels.Fit(examples, info, Options.Seed, "sdca", Options.ToDictionary(), context => context.BinaryClassification.Trainers.SdcaLogisticRegression(new SdcaLogisticRegressionBinaryTrainer.Options
+            {
+                LabelColumnName = HashedDataView.LabelColumn,
+                FeatureColumnName = HashedDataView.FeaturesColumn,
+                ExampleWeightColumnName = HashedDataView.WeightColumn,
+                L1Regularization = (float)Options.L1,
+                L2Regularization = (float)Options.L2,
+                MaximumNumberOfIterations = Options.MaxIterations,
+                ConvergenceTolerance = (float)Options.Tolerance,
+                Shuffle = Options.Shuffle,
+                NumberOfThreads = 1,
+            }), out transformer);
 }
