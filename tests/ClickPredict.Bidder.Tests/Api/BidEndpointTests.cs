@@ -5,7 +5,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using ClickPredict.Bidder.Diagnostics;
 using ClickPredict.Bidder.Tests.Infrastructure;
-using ClickPredict.Bidder.Tools;
+using ClickPredict.Core.OpenRtb;
 using ClickPredict.Core.Simulation;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;

@@ -2,6 +2,7 @@ using System.Buffers;
 using ClickPredict.Bidder.Bidding;
 using ClickPredict.Bidder.Tests.Infrastructure;
 using ClickPredict.Bidder.Tools;
+using ClickPredict.Core.OpenRtb;
 using ClickPredict.Core.Events;
 using ClickPredict.Core.Features;
 

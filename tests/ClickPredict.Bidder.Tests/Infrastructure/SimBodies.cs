@@ -1,6 +1,6 @@
 using System.Text;
 using System.Text.Json.Nodes;
-using ClickPredict.Bidder.Tools;
+using ClickPredict.Core.OpenRtb;
 using ClickPredict.Core.Simulation;
 
 namespace ClickPredict.Bidder.Tests.Infrastructure;

@@ -390,11 +390,7 @@ public class BidRequestMessagePackParserTests
     /// <summary>The same document in MessagePack: objects as maps with string keys, integers as integers, other numbers as float64.</summary>
     internal static byte[] ToMessagePack(string json) => ToMessagePack(Encoding.UTF8.GetBytes(json));
 
-    internal static byte[] ToMessagePack(byte[] json)
-    {
-        using var document = JsonDocument.Parse(json);
-        return Build((ref MessagePackWriter w) => Write(ref w, document.RootElement));
-    }
+    internal static byte[] ToMessagePack(byte[] json) => OpenRtbMessagePack.FromJson(json);
 
     private delegate void WriteBody(ref MessagePackWriter writer);
 
@@ -405,57 +401,6 @@ public class BidRequestMessagePackParserTests
         write(ref writer);
         writer.Flush();
         return buffer.WrittenSpan.ToArray();
-    }
-
-    private static void Write(ref MessagePackWriter w, JsonElement e)
-    {
-        switch (e.ValueKind)
-        {
-            case JsonValueKind.Object:
-                w.WriteMapHeader(e.EnumerateObject().Count());
-                foreach (var p in e.EnumerateObject())
-                {
-                    w.Write(p.Name);
-                    Write(ref w, p.Value);
-                }
-
-                break;
-            case JsonValueKind.Array:
-                w.WriteArrayHeader(e.GetArrayLength());
-                foreach (var item in e.EnumerateArray())
-                {
-                    Write(ref w, item);
-                }
-
-                break;
-            case JsonValueKind.String:
-                w.Write(e.GetString());
-                break;
-            case JsonValueKind.Number:
-                if (e.TryGetInt64(out var l))
-                {
-                    w.Write(l);
-                }
-                else if (e.TryGetUInt64(out var u))
-                {
-                    w.Write(u);
-                }
-                else
-                {
-                    w.Write(double.Parse(e.GetRawText(), CultureInfo.InvariantCulture));
-                }
-
-                break;
-            case JsonValueKind.True:
-                w.Write(true);
-                break;
-            case JsonValueKind.False:
-                w.Write(false);
-                break;
-            default:
-                w.WriteNil();
-                break;
-        }
     }
 
     /// <summary>Every field the parsers fill, as text, to compare two parses.</summary>

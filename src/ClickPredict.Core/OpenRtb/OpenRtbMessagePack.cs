@@ -3,14 +3,15 @@ using System.Globalization;
 using System.Text.Json;
 using MessagePack;
 
-namespace ClickPredict.Bidder.Tools;
+namespace ClickPredict.Core.OpenRtb;
 
 /// <summary>
 /// Converts an OpenRTB JSON body to the MessagePack body of the same request (objects as maps with
 /// string keys, integers as integers, other numbers as float64), and a MessagePack response back to
-/// JSON text. Not used when bidding: for load tools, tests and benchmarks that speak MessagePack.
+/// JSON text. Not used when bidding: for load tools, tests and benchmarks that speak MessagePack
+/// (<see cref="BidRequestMessagePackParser"/> reads what <see cref="FromJson"/> writes).
 /// </summary>
-internal static class OpenRtbMessagePack
+public static class OpenRtbMessagePack
 {
     public static byte[] FromJson(ReadOnlySpan<byte> json)
     {
