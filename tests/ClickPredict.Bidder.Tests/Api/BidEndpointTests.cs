@@ -303,7 +303,12 @@ public sealed class BidEndpointTests(BidderFixture fixture) : IClassFixture<Bidd
             Assert.Contains(name, text, StringComparison.Ordinal);
         }
 
-        Assert.Contains("clickpredict_bidder_model_version{otel_scope_name=\"ClickPredict.Bidder\",model_id=\"ctr-test\",source=\"registry\"} 1", text, StringComparison.Ordinal);
+        // The serving model's series: labelled with its id and source, value = its version.
+        var versionLines = text.Split('\n').Where(l => l.StartsWith("clickpredict_bidder_model_version{", StringComparison.Ordinal)).ToList();
+        Assert.True(
+            versionLines.Any(l => l.Contains("model_id=\"ctr-test\"", StringComparison.Ordinal) && l.Contains("source=\"registry\"", StringComparison.Ordinal)
+                && l[(l.IndexOf('}') + 1)..].Trim().Split(' ')[0] == "1"),
+            "model version series: " + string.Join(" | ", versionLines));
     }
 
     [Fact]
