@@ -11,6 +11,7 @@ public sealed partial class FieldSchema
 {
     private readonly FieldDefinition[] _fields;
     private readonly FrozenDictionary<string, FieldDefinition> _byName;
+    private readonly FrozenDictionary<string, FieldDefinition>.AlternateLookup<ReadOnlySpan<char>> _byNameSpan;
 
     private FieldSchema(string name, string description, (string Name, FieldScope Scope, FieldKind Kind, string Description)[] fields)
     {
@@ -23,6 +24,7 @@ public sealed partial class FieldSchema
         }
 
         _byName = _fields.ToFrozenDictionary(f => f.Name, StringComparer.Ordinal);
+        _byNameSpan = _byName.GetAlternateLookup<ReadOnlySpan<char>>();
     }
 
     /// <summary>The schema's name as specs write it (<c>openrtb</c>, <c>criteo</c>, <c>avazu</c>, <c>ipinyou</c>).</summary>
@@ -38,6 +40,20 @@ public sealed partial class FieldSchema
     public FieldDefinition this[int index] => _fields[index];
 
     public bool TryGetField(string name, out FieldDefinition field) => _byName.TryGetValue(name, out field!);
+
+    /// <summary>The field named <paramref name="utf8Name"/> (UTF-8 bytes, as a MessagePack map key holds it), without a string.</summary>
+    public bool TryGetField(ReadOnlySpan<byte> utf8Name, out FieldDefinition field)
+    {
+        // Field names are short ASCII: transcode on the stack and look up without allocating.
+        Span<char> chars = stackalloc char[64];
+        if (utf8Name.Length > chars.Length || System.Text.Unicode.Utf8.ToUtf16(utf8Name, chars, out _, out var written) != System.Buffers.OperationStatus.Done)
+        {
+            field = null!;
+            return false;
+        }
+
+        return _byNameSpan.TryGetValue(chars[..written], out field!);
+    }
 
     /// <summary>The field called <paramref name="name"/>; throws naming the field and the schema when there is none.</summary>
     public FieldDefinition GetField(string name) =>

@@ -57,19 +57,19 @@ internal sealed class TrainerMetrics
         meter.CreateObservableGauge("clickpredict.trainer.learner.drift_psi", () => Volatile.Read(ref _psi), description: "Largest population stability index of the drift fields.");
     }
 
-    public void JoinerEvent(string topic, JoinResult result)
+    public void JoinerEvents(string topic, JoinResult result, long count)
     {
-        if (_joinerEvents.Enabled)
+        if (_joinerEvents.Enabled && count > 0)
         {
-            Add(_joinerEvents, "topic", topic, "outcome", Name(result));
+            Add(_joinerEvents, "topic", topic, "outcome", Name(result), count);
         }
     }
 
-    public void Example(bool clicked)
+    public void Examples(bool clicked, long count)
     {
-        if (_examples.Enabled)
+        if (_examples.Enabled && count > 0)
         {
-            Add(_examples, "label", clicked ? "click" : "no_click");
+            Add(_examples, "label", clicked ? "click" : "no_click", count);
         }
     }
 
@@ -91,11 +91,11 @@ internal sealed class TrainerMetrics
 
     public void Pending(long pending) => Interlocked.Exchange(ref _pending, pending);
 
-    public void LearnerExample(string outcome)
+    public void LearnerExamples(string outcome, long count = 1)
     {
-        if (_learnerExamples.Enabled)
+        if (_learnerExamples.Enabled && count > 0)
         {
-            Add(_learnerExamples, "outcome", outcome);
+            Add(_learnerExamples, "outcome", outcome, count);
         }
     }
 
@@ -136,12 +136,12 @@ internal sealed class TrainerMetrics
     };
 
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void Add(Counter<long> counter, string key, string value, int count = 1) =>
+    private static void Add(Counter<long> counter, string key, string value, long count = 1) =>
         counter.Add(count, new KeyValuePair<string, object?>(key, value));
 
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void Add(Counter<long> counter, string key1, string value1, string key2, string value2) =>
-        counter.Add(1, new KeyValuePair<string, object?>(key1, value1), new KeyValuePair<string, object?>(key2, value2));
+    private static void Add(Counter<long> counter, string key1, string value1, string key2, string value2, long count) =>
+        counter.Add(count, new KeyValuePair<string, object?>(key1, value1), new KeyValuePair<string, object?>(key2, value2));
 
     [MethodImpl(MethodImplOptions.NoInlining)]
     private void AddDecision(RetrainDecision decision) => _decisions.Add(

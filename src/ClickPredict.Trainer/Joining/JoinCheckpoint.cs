@@ -49,22 +49,22 @@ public sealed class JoinCheckpoint
     /// <summary>Writes the checkpoint atomically.</summary>
     public void Save(string path)
     {
-        var body = MessagePackSerializer.Serialize(this, EventSerializer.Options);
         var temporary = path + ".tmp";
-        using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16))
+        using (var file = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16))
         {
-            stream.Write(Magic);
-            stream.Write(body);
+            file.Write(Magic);
+            // Streamed through the checksum into the file: a large state is never held as one array.
+            var hashing = new ChecksumStream(file);
+            MessagePackSerializer.Serialize(hashing, this, EventSerializer.Options);
             Span<byte> checksum = stackalloc byte[8];
-            BinaryPrimitives.WriteUInt64LittleEndian(checksum, XxHash64.HashToUInt64(body));
-            stream.Write(checksum);
-            stream.Flush(flushToDisk: true);
+            BinaryPrimitives.WriteUInt64LittleEndian(checksum, hashing.Checksum);
+            file.Write(checksum);
+            file.Flush(flushToDisk: true);
         }
 
         File.Move(temporary, path, overwrite: true);
     }
 
-    /// <summary>Reads a checkpoint; null when the file does not exist. Throws <see cref="InvalidDataException"/> naming the file when it is damaged.</summary>
     public static JoinCheckpoint? Load(string path)
     {
         if (!File.Exists(path))
@@ -140,4 +140,38 @@ public sealed class FinishedBid
     /// <summary>Whether it became an example (else it timed out unmatched).</summary>
     [Key(2)]
     public bool Emitted { get; set; }
+}
+
+/// <summary>A write-only stream that passes bytes on to another and keeps their XxHash64.</summary>
+internal sealed class ChecksumStream(Stream inner) : Stream
+{
+    private readonly XxHash64 _hash = new();
+
+    public ulong Checksum => _hash.GetCurrentHashAsUInt64();
+
+    public override bool CanRead => false;
+
+    public override bool CanSeek => false;
+
+    public override bool CanWrite => true;
+
+    public override long Length => throw new NotSupportedException();
+
+    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+    public override void Write(ReadOnlySpan<byte> buffer)
+    {
+        _hash.Append(buffer);
+        inner.Write(buffer);
+    }
+
+    public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
+
+    public override void Flush() => inner.Flush();
+
+    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+    public override void SetLength(long value) => throw new NotSupportedException();
 }

@@ -81,6 +81,13 @@ internal sealed class PartitionJoin
     /// <summary>Finished bid ids remembered.</summary>
     public int FinishedCount => _finished.Count;
 
+    /// <summary>
+    /// <see cref="Environment.TickCount64"/> when the last input event arrived, or when the partition was
+    /// taken on: the idle clock (<c>IdleAdvanceMs</c>) counts from it, so auctions restored from a
+    /// checkpoint close even when no new event comes.
+    /// </summary>
+    public long LastArrivalTicks { get; set; } = Environment.TickCount64;
+
     /// <summary>Whether anything changed since the last checkpoint.</summary>
     public bool Dirty { get; set; }
 

@@ -56,6 +56,9 @@ internal sealed class LearnerService : TrainerLoop
     private readonly Dictionary<int, long> _next = [];
     private Dictionary<int, long> _startOffsets = [];
     private long _learned;
+    // Added to the examples metric at each policy check (a tagged counter per example costs as much as learning it).
+    private long _unflushedLearned;
+    private long _unflushedSampledOut;
     private long _sampledOut;
     private long _positives;
     private DateTimeOffset? _fromUtc;
@@ -139,6 +142,7 @@ internal sealed class LearnerService : TrainerLoop
                 }
             }
 
+            FlushTallies();
             if (Graceful)
             {
                 Checkpoint();
@@ -261,20 +265,15 @@ internal sealed class LearnerService : TrainerLoop
         var offset = result.Offset.Value;
         _next[partition] = offset + 1;
         _startOffsets.TryAdd(partition, offset);
-        LabeledExample example;
+        ExampleHead example;
         try
         {
-            example = EventSerializer.Deserialize<LabeledExample>(result.Message.Value ?? []);
-            if (!string.Equals(example.Schema, _spec.Schema.Name, StringComparison.Ordinal))
-            {
-                throw new EventFormatException($"fields of schema '{example.Schema}', expected '{_spec.Schema.Name}'");
-            }
-
-            values.Load(example.Fields);
+            // Label, times and fields straight from the bytes into the reused field buffer.
+            example = ExampleCodec.ReadExample(result.Message.Value ?? [], values);
         }
-        catch (Exception e) when (e is EventFormatException or ArgumentException or FormatException)
+        catch (EventFormatException e)
         {
-            _metrics.LearnerExample("malformed");
+            _metrics.LearnerExamples("malformed");
             Log.LearnerMalformed(_logger, partition, offset, e.Message);
             return;
         }
@@ -298,7 +297,7 @@ internal sealed class LearnerService : TrainerLoop
             if (!_downsampler.Keep(entry.Clicked))
             {
                 _sampledOut++;
-                _metrics.LearnerExample("sampled_out");
+                _unflushedSampledOut++;
                 return;
             }
 
@@ -311,12 +310,21 @@ internal sealed class LearnerService : TrainerLoop
         var time = DateTimeOffset.FromUnixTimeMilliseconds(entry.TimeUnixMs);
         _fromUtc = _fromUtc is null || time < _fromUtc ? time : _fromUtc;
         _toUtc = _toUtc is null || time > _toUtc ? time : _toUtc;
-        _metrics.LearnerExample("learned");
+        _unflushedLearned++;
         _status.SetLearned(_learned);
+    }
+
+    private void FlushTallies()
+    {
+        _metrics.LearnerExamples("learned", _unflushedLearned);
+        _metrics.LearnerExamples("sampled_out", _unflushedSampledOut);
+        _unflushedLearned = 0;
+        _unflushedSampledOut = 0;
     }
 
     private void Check()
     {
+        FlushTallies();
         if (_policyChanged)
         {
             _policyChanged = false;
