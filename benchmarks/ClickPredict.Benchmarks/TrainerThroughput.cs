@@ -39,6 +39,16 @@ internal static class TrainerThroughput
 {
     public static int Run(string[] args)
     {
+        if (!System.Runtime.GCSettings.IsServerGC)
+        {
+            // The trainer runs with server GC (the Web SDK's default, in its runtimeconfig); this tool's own
+            // process does not, so it runs itself again with it, or the figures would be of another collector.
+            return RunAgainWithServerGc(args);
+        }
+
+        // --backlog: log everything first, then time the trainer draining it (see RunBacklog).
+        var backlog = args.Contains("--backlog");
+        args = [.. args.Where(a => a != "--backlog")];
         // Leading numbers are positional (auctions, events/s, partitions); key=value arguments are settings.
         var numbers = args.TakeWhile(a => !a.Contains('=', StringComparison.Ordinal)).Select(a => int.Parse(a, CultureInfo.InvariantCulture)).ToList();
         var settings = args.Skip(numbers.Count).ToList();
@@ -83,12 +93,24 @@ internal static class TrainerThroughput
             using var app = builder.Build();
             app.MapServiceDefaults();
             var status = app.Services.GetRequiredService<TrainerStatus>();
+            if (backlog)
+            {
+                // Every event is in the topics before the trainer starts: it reads a backlog, with no producer beside it.
+                var logged = Produce(app.Services.GetRequiredService<KafkaClientFactory>().CreateProducerConfig(), events, int.MaxValue);
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"backlog: {events.Count:N0} events logged in {logged:F2} s before the trainer started"));
+            }
+
             app.StartAsync().GetAwaiter().GetResult();
             var ready = Stopwatch.StartNew();
             // The one joiner owns every partition number (the bids, impressions and clicks partitions of that number together).
             while ((status.JoinerPartitions < partitions || status.LearnerRunning != true) && ready.Elapsed < TimeSpan.FromSeconds(30))
             {
                 Thread.Sleep(10);
+            }
+
+            if (backlog)
+            {
+                return RunBacklog(app, status, events, examples, partitions, settings);
             }
 
             using var joinerCounts = new JoinerCounts();
@@ -136,6 +158,104 @@ internal static class TrainerThroughput
         {
             Directory.Delete(directory, recursive: true);
         }
+    }
+
+    private static int RunAgainWithServerGc(string[] args)
+    {
+        var host = Environment.ProcessPath!;
+        var start = new ProcessStartInfo(host) { UseShellExecute = false };
+        if (Path.GetFileNameWithoutExtension(host) == "dotnet")
+        {
+            // Started as `dotnet ClickPredict.Benchmarks.dll ...` rather than through the app host.
+            start.ArgumentList.Add(typeof(TrainerThroughput).Assembly.Location);
+        }
+
+        start.ArgumentList.Add("trainer-throughput");
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        start.Environment["DOTNET_gcServer"] = "1";
+        using var child = Process.Start(start)!;
+        child.WaitForExit();
+        return child.ExitCode;
+    }
+
+    /// <summary>Share of the input events the joiner reads before the steady-state clock starts (JIT tiering, buffers, the first checkpoints).</summary>
+    private const double WarmUpShare = 0.2;
+
+    /// <summary>
+    /// <c>trainer-throughput --backlog</c>: the trainer drains events logged before it started, so no
+    /// logging producer shares the machine with it (in production the bidders log from other machines).
+    /// The steady-state clock runs from when the joiner has read <see cref="WarmUpShare"/> of the events
+    /// until it has read the last one; over that span it prints the joiner's input rate, the learner's
+    /// example rate against the examples that input yields, and CPU per input event by thread. The
+    /// sustained rate is the lower of the joiner's rate and the learner's in input events' worth. The
+    /// end-to-end time also includes the warm-up and the last auctions' windows, which close on the idle
+    /// clock once the input has run out.
+    /// </summary>
+    private static int RunBacklog(WebApplication app, TrainerStatus status, List<(string Topic, string Key, byte[] Value)> events, int examples, int partitions, List<string> settings)
+    {
+        using var joinerCounts = new JoinerCounts();
+        using var allocations = new AllocationSampler();
+        var clock = Stopwatch.StartNew();
+        var warmUp = (long)(events.Count * WarmUpShare);
+        double startSeconds = 0, endSeconds = 0;
+        long startRead = 0, startLearned = 0, endRead = 0, endLearned = 0;
+        var startCpu = Environment.CpuUsage.TotalTime;
+        var endCpu = startCpu;
+        Dictionary<int, (string Name, long RunNs, long WaitNs)> startThreads = [];
+        List<(string Name, double Seconds, double WaitSeconds)> threads = [];
+        (long Allocated, int Gen0, int Gen1, int Gen2, TimeSpan Paused) startGc = default, endGc = default;
+        while (status.ExamplesConsumed < examples && clock.Elapsed < TimeSpan.FromSeconds(Math.Max(120, events.Count / 10_000.0)))
+        {
+            var read = joinerCounts.Read;
+            if (startSeconds == 0 && read >= warmUp)
+            {
+                (startSeconds, startRead, startLearned) = (clock.Elapsed.TotalSeconds, read, status.ExamplesConsumed);
+                startCpu = Environment.CpuUsage.TotalTime;
+                startThreads = ThreadCpu.Snapshot();
+                allocations.Start();
+                startGc = (GC.GetTotalAllocatedBytes(), GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2), GC.GetTotalPauseDuration());
+            }
+            else if (startSeconds > 0 && endSeconds == 0 && read >= events.Count)
+            {
+                (endSeconds, endRead, endLearned) = (clock.Elapsed.TotalSeconds, read, status.ExamplesConsumed);
+                endCpu = Environment.CpuUsage.TotalTime;
+                threads = ThreadCpu.Since(startThreads, joinerCounts.ThreadNames);
+                allocations.Stop();
+                endGc = (GC.GetTotalAllocatedBytes(), GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2), GC.GetTotalPauseDuration());
+            }
+
+            Thread.Sleep(2);
+        }
+
+        var total = clock.Elapsed.TotalSeconds;
+        var span = endSeconds - startSeconds;
+        var eventsRead = endRead - startRead;
+        var learned = endLearned - startLearned;
+        var examplesPerEvent = (double)examples / events.Count;
+        var joinerRate = eventsRead / span;
+        var learnerRate = learned / span;
+        var sustained = Math.Min(joinerRate, learnerRate / examplesPerEvent);
+        var cpuSeconds = (endCpu - startCpu).TotalSeconds;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{events.Count:N0} input events (bids, win notices, clicks), {examples:N0} examples ({examplesPerEvent:F3} per event); {partitions} partitions per topic"));
+        Console.WriteLine("settings: " + (settings.Count == 0 ? "defaults" : string.Join(' ', settings)));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"steady state ({startSeconds:F2} s to {endSeconds:F2} s, after the first {WarmUpShare:P0} of events until the joiner had read the last): joiner read {eventsRead:N0} events ({joinerRate:N0}/s), learner read {learned:N0} examples ({learnerRate:N0}/s = {learnerRate / examplesPerEvent:N0} input events' worth/s)"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"sustained: {sustained:N0} input events/s joined and learned; process CPU {cpuSeconds:F2} s ({cpuSeconds / span:F2} of 2 cores), {cpuSeconds * 1e6 / eventsRead:F1} us per input event"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"steady-state garbage collection ({(System.Runtime.GCSettings.IsServerGC ? "server" : "workstation")} GC): {(endGc.Allocated - startGc.Allocated) / (double)eventsRead:N0} bytes allocated per input event; collections gen0 {endGc.Gen0 - startGc.Gen0}, gen1 {endGc.Gen1 - startGc.Gen1}, gen2 {endGc.Gen2 - startGc.Gen2}; paused {(endGc.Paused - startGc.Paused).TotalSeconds:F2} s; bytes by type (sampled): {allocations.Describe(8)}"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"end to end: learner had read every example after {total:F2} s ({events.Count / total:N0} input events/s, warm-up and the last windows' idle close included)"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"learner: {status.ExamplesConsumed:N0} examples read, {status.ExamplesLearned:N0} learned; joiner emitted {status.ExamplesEmitted:N0}; failure: {status.Failure ?? "none"}"));
+        Console.WriteLine("joiner, events not accepted and auctions without an example: " + joinerCounts.Describe());
+        if (threads.Count > 0)
+        {
+            Console.WriteLine("steady state by thread, seconds on a CPU / runnable but waiting for one (us CPU per input event): " + string.Join(", ", threads.Select(t => string.Create(CultureInfo.InvariantCulture, $"{t.Name} {t.Seconds:F2}/{t.WaitSeconds:F2} ({t.Seconds * 1e6 / eventsRead:F1})"))));
+        }
+
+        Console.WriteLine("events evicted by the broker's per-partition retention (read first or not: the exit code says whether any was lost): " + DroppedByRetention(app.Services.GetRequiredService<KafkaClientFactory>(), partitions));
+        app.StopAsync().GetAwaiter().GetResult();
+        return status.ExamplesConsumed == examples && status.ExamplesEmitted == examples ? 0 : 1;
     }
 
     /// <summary>

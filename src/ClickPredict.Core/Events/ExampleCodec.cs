@@ -28,6 +28,9 @@ public static class ExampleCodec
     private const int ExampleClicked = 1, ExampleBidTime = 2, ExampleImpressionTime = 3, ExampleModelVersion = 6, ExamplePCtr = 7, ExampleSchema = 8, ExampleFields = 9;
     private const int ExampleKeys = 12;
 
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? t_scratch;
+
     /// <summary>
     /// The MessagePack <see cref="LabeledExample"/> of a won bid: <paramref name="bidEvent"/> (a
     /// <see cref="BidEvent"/> as the bidder logged it) joined with its win notice at
@@ -38,7 +41,9 @@ public static class ExampleCodec
     {
         ArgumentNullException.ThrowIfNull(bidId);
         var bid = ReadBid(bidEvent);
-        var output = new ArrayBufferWriter<byte>(bidEvent.Length + 64);
+        // One scratch buffer per thread: the example's only allocation is its final array.
+        var output = t_scratch ??= new ArrayBufferWriter<byte>(4096);
+        output.ResetWrittenCount();
         var writer = new MessagePackWriter(output);
         writer.WriteArrayHeader(ExampleKeys);
         writer.Write(bidId);

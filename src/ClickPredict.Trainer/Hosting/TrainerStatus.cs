@@ -6,6 +6,7 @@ namespace ClickPredict.Trainer.Hosting;
 /// </summary>
 internal sealed class TrainerStatus
 {
+    private long _joinerPending;
     private long _examplesEmitted;
     private long _examplesLearned;
     private long _examplesConsumed;
@@ -24,6 +25,13 @@ internal sealed class TrainerStatus
     public int JoinerPartitions { get; set; }
 
     public long ExamplesEmitted => Interlocked.Read(ref _examplesEmitted);
+
+    /// <summary>Auctions the joiner holds (waiting for events or for their window), as of its last tick.</summary>
+    public long JoinerPending
+    {
+        get => Interlocked.Read(ref _joinerPending);
+        set => Interlocked.Exchange(ref _joinerPending, value);
+    }
 
     /// <summary>Examples the learner has read (learned, held out, or sampled out).</summary>
     public long ExamplesConsumed => Interlocked.Read(ref _examplesConsumed);

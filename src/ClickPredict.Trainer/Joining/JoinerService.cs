@@ -191,6 +191,8 @@ internal sealed class JoinerService : TrainerLoop
         var config = _clients.CreateConsumerConfig(_options.Joiner.GroupId);
         // Range hands partition p of every subscribed topic to the same member: the co-partitioning the join needs.
         config.PartitionAssignmentStrategy = PartitionAssignmentStrategy.Range;
+        // Only the topic name: no headers or timestamps marshalled (and allocated) per message.
+        config.ConsumeResultFields = "topic";
         return new ConsumerBuilder<string, byte[]>(config)
             .SetLogHandler((_, message) => LogLibrdkafka(message))
             .SetPartitionsAssignedHandler(OnAssigned)
@@ -294,6 +296,7 @@ internal sealed class JoinerService : TrainerLoop
         }
 
         _metrics.Pending(pending);
+        _status.JoinerPending = pending;
         FlushTallies();
         if (_logger.IsEnabled(LogLevel.Debug) && now - _lastDiagnostics >= 5000)
         {

@@ -1,3 +1,5 @@
+using System.IO.Hashing;
+using System.Runtime.InteropServices;
 using ClickPredict.Core.Events;
 
 namespace ClickPredict.Trainer.Joining;
@@ -30,9 +32,12 @@ internal sealed class PartitionJoin
 {
     private readonly JoinWindows _windows;
     private readonly Dictionary<string, PendingAuction> _pending = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, FinishedBid> _finished = new(StringComparer.Ordinal);
-    private readonly PriorityQueue<FinishedBid, long> _forget = new();
-    private readonly List<FinishedBid> _forgetLater = [];
+    // Finished bid ids, remembered by their 64-bit hash (no object per id: the garbage collector never walks
+    // them and a checkpoint writes them as three flat arrays). Forget times only grow (the watermark never
+    // goes back), so a FIFO queue orders them.
+    private readonly Dictionary<ulong, FinishedMark> _finished = [];
+    private readonly Queue<(ulong Id, long ForgetAtMs)> _forget = new();
+    private readonly List<ulong> _forgetLater = [];
     private readonly PriorityQueue<string, long> _deadlines = new();
 
     public PartitionJoin(int partition, JoinWindows windows, JoinCheckpoint? checkpoint = null)
@@ -54,10 +59,19 @@ internal sealed class PartitionJoin
             _deadlines.Enqueue(auction.BidId, auction.DeadlineMs);
         }
 
-        foreach (var finished in checkpoint.Finished)
+        var finished = checkpoint.Finished;
+        var entries = new (ulong Id, long ForgetAtMs, bool Emitted)[finished.Count];
+        for (var i = 0; i < entries.Length; i++)
         {
-            _finished[finished.BidId] = finished;
-            Forget(finished);
+            entries[i] = finished[i];
+        }
+
+        // Saved in no particular order; the forget queue wants them oldest first.
+        Array.Sort(entries, static (a, b) => a.ForgetAtMs.CompareTo(b.ForgetAtMs));
+        foreach (var (id, forgetAt, emitted) in entries)
+        {
+            _finished[id] = new FinishedMark(forgetAt, emitted);
+            Forget(id, forgetAt);
         }
     }
 
@@ -101,7 +115,7 @@ internal sealed class PartitionJoin
     public JoinResult OnBid(string bidId, byte[] raw, long timeMs)
     {
         Seen(JoinTopic.Bids, timeMs);
-        if (_finished.ContainsKey(bidId))
+        if (_finished.ContainsKey(IdOf(bidId)))
         {
             return JoinResult.Duplicate;
         }
@@ -129,7 +143,7 @@ internal sealed class PartitionJoin
     {
         ArgumentNullException.ThrowIfNull(impression);
         Seen(JoinTopic.Impressions, impression.TimeUnixMs);
-        if (_finished.TryGetValue(impression.BidId, out var finished))
+        if (_finished.TryGetValue(IdOf(impression.BidId), out var finished))
         {
             return finished.Emitted ? JoinResult.Duplicate : JoinResult.LateImpression;
         }
@@ -141,6 +155,7 @@ internal sealed class PartitionJoin
         }
 
         auction.Impression = impression;
+
         Schedule(auction);
         return JoinResult.Accepted;
     }
@@ -149,7 +164,7 @@ internal sealed class PartitionJoin
     public JoinResult OnClick(string bidId, long timeMs)
     {
         Seen(JoinTopic.Clicks, timeMs);
-        if (_finished.TryGetValue(bidId, out var finished))
+        if (_finished.TryGetValue(IdOf(bidId), out var finished))
         {
             return finished.Emitted ? JoinResult.ClickAfterWindow : JoinResult.ClickWithoutImpression;
         }
@@ -182,8 +197,13 @@ internal sealed class PartitionJoin
         foreach (var later in _forgetLater)
         {
             // Remembered before the clock was known (recovery scan of a partition without a checkpoint).
-            later.ForgetAtMs = SaturatingAdd(watermarkMs, _windows.DedupeMs);
-            _forget.Enqueue(later, later.ForgetAtMs);
+            var forgetAt = SaturatingAdd(watermarkMs, _windows.DedupeMs);
+            if (_finished.TryGetValue(later, out var mark) && mark.ForgetAtMs == long.MaxValue)
+            {
+                _finished[later] = mark with { ForgetAtMs = forgetAt };
+            }
+
+            _forget.Enqueue((later, forgetAt));
         }
 
         _forgetLater.Clear();
@@ -202,12 +222,13 @@ internal sealed class PartitionJoin
             finished.Add(result);
         }
 
-        while (_forget.TryPeek(out var old, out var forgetAt) && forgetAt <= watermarkMs)
+        while (_forget.TryPeek(out var old) && old.ForgetAtMs <= watermarkMs)
         {
             _forget.Dequeue();
-            if (_finished.TryGetValue(old.BidId, out var current) && ReferenceEquals(current, old))
+            // Remembered again since (a later entry for the same id): that one decides.
+            if (_finished.TryGetValue(old.Id, out var current) && current.ForgetAtMs == old.ForgetAtMs)
             {
-                _finished.Remove(old.BidId);
+                _finished.Remove(old.Id);
             }
         }
     }
@@ -220,6 +241,7 @@ internal sealed class PartitionJoin
     public void MarkEmitted(string bidId)
     {
         _pending.Remove(bidId);
+
         Remember(bidId, emitted: true);
     }
 
@@ -232,8 +254,13 @@ internal sealed class PartitionJoin
         ExamplesNextOffset = ExamplesNextOffset,
         WatermarkMs = WatermarkMs,
         Pending = [.. _pending.Values],
-        Finished = [.. _finished.Values],
+        Finished = FinishedBids.From(_finished),
     };
+
+    /// <summary>The 64-bit hash a finished bid id is remembered by (XxHash3 of its UTF-16 code units).</summary>
+    /// <remarks>Two ids of one partition's dedupe window sharing a hash would make the later one a duplicate: with
+    /// n ids remembered the chance is about n^2 / 2^65 (1e-5 for ten million).</remarks>
+    public static ulong IdOf(string bidId) => XxHash3.HashToUInt64(MemoryMarshal.AsBytes(bidId.AsSpan()));
 
     private void Seen(JoinTopic topic, long timeMs)
     {
@@ -306,21 +333,21 @@ internal sealed class PartitionJoin
 
     private void Remember(string bidId, bool emitted)
     {
-        var known = WatermarkMs != long.MinValue;
-        var finished = new FinishedBid { BidId = bidId, ForgetAtMs = known ? SaturatingAdd(WatermarkMs, _windows.DedupeMs) : long.MaxValue, Emitted = emitted };
-        _finished[bidId] = finished;
-        Forget(finished);
+        var id = IdOf(bidId);
+        var forgetAt = WatermarkMs != long.MinValue ? SaturatingAdd(WatermarkMs, _windows.DedupeMs) : long.MaxValue;
+        _finished[id] = new FinishedMark(forgetAt, emitted);
+        Forget(id, forgetAt);
     }
 
-    private void Forget(FinishedBid finished)
+    private void Forget(ulong id, long forgetAtMs)
     {
-        if (finished.ForgetAtMs == long.MaxValue)
+        if (forgetAtMs == long.MaxValue)
         {
-            _forgetLater.Add(finished);
+            _forgetLater.Add(id);
         }
         else
         {
-            _forget.Enqueue(finished, finished.ForgetAtMs);
+            _forget.Enqueue((id, forgetAtMs));
         }
     }
 

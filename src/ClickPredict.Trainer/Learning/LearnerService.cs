@@ -208,6 +208,8 @@ internal sealed class LearnerService : TrainerLoop
 
         var config = _clients.CreateConsumerConfig(_options.Learner.GroupId);
         config.EnableAutoCommit = false;
+        // One topic, no headers or timestamps read: nothing of them marshalled (and allocated) per message.
+        config.ConsumeResultFields = "none";
         _consumer = new ConsumerBuilder<string, byte[]>(config).SetLogHandler((_, message) => LogLibrdkafka(message)).Build();
         var partitions = ExamplePartitions(token);
         var committed = Committed(partitions);

@@ -1,0 +1,43 @@
+using ClickPredict.Core.Events;
+
+namespace ClickPredict.Trainer.Tests;
+
+/// <summary>The joiner catching up on a backlog through the embedded broker.</summary>
+[Collection(KafkaCollection.Name)]
+public class JoinerBacklogTests
+{
+    /// <summary>
+    /// 40 s of event time already logged when the trainer starts: the inputs are read as fast as the
+    /// broker hands them out, not at the pace they were logged, and not at the same pace as each other
+    /// (a fetch holds ten times as many win notices as bids). The event clock waits for the laggiest
+    /// input, so every won bid is still joined with its win notice and its clicks, exactly once.
+    /// </summary>
+    [Fact]
+    public async Task Joiner_CatchingUpOnABacklog_JoinsEveryWonBidOnceWithItsClicks()
+    {
+        using var directory = TestSupport.Directory();
+        using var cluster = TestSupport.Cluster();
+        var auctions = SimAuctions.Make(20_000, seed: 21);
+        var expected = auctions.Expected;
+        using (var producer = TestSupport.Producer(cluster.BootstrapServers))
+        {
+            auctions.Produce(producer, 0, auctions.Auctions.Count);
+        }
+
+        await using var trainer = await TrainerHost.StartAsync(TrainerHost.Defaults(cluster, directory.Path));
+        long maxPending = 0;
+        Assert.True(
+            await TestSupport.Eventually(() =>
+            {
+                maxPending = Math.Max(maxPending, trainer.Status.JoinerPending);
+                return trainer.Status.ExamplesConsumed >= expected.Count;
+            }),
+            $"the learner read {trainer.Status.ExamplesConsumed} of {expected.Count} examples");
+
+        Assert.True(maxPending > 0, "the status never showed a pending auction");
+        var examples = TestSupport.ReadAll(cluster.BootstrapServers, TestSupport.Examples).Select(r => EventSerializer.Deserialize<LabeledExample>(r.Message.Value)).ToList();
+        Assert.Equal(expected.Count, examples.Count);
+        Assert.Equal(expected.Count, examples.Select(e => e.BidId).Distinct(StringComparer.Ordinal).Count());
+        Assert.All(examples, e => Assert.Equal(expected[e.BidId], e.Clicked));
+    }
+}
