@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Fixed-rate latency of the bidder under alternative settings, measured alternately so each sees the same
+# machine (docs/BENCHMARKS.md, "Bidder"). Each configuration is a quoted list of --Key=Value settings and
+# NAME=value environment variables (e.g. DOTNET_gcServer=0); "baseline" is the bare Kestrel endpoint that
+# only parses the JSON and answers 204 (the wrk baseline), under the same load tool:
+#   bash benchmarks/wrk/latency-ab.sh "" baseline "--Bidder:LogEvents=false" "DOTNET_gcServer=0"
+# ROUNDS (default 2) rounds of RATE (2000) requests/s for DURATION (20) seconds each, after a 5 s warm-up.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+ROUNDS=${ROUNDS:-2}
+SECONDS_EACH=${DURATION:-20}
+RATE=${RATE:-2000}
+work=$(mktemp -d)
+trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
+dotnet build -c Release src/ClickPredict.Bidder -v q -nologo >/dev/null
+dotnet build -c Release benchmarks/ClickPredict.Benchmarks -v q -nologo >/dev/null
+bench=benchmarks/ClickPredict.Benchmarks/bin/Release/net10.0/ClickPredict.Benchmarks.dll
+bidder=src/ClickPredict.Bidder/bin/Release/net10.0/ClickPredict.Bidder.dll
+[ -f benchmarks/wrk/bodies.jsonl ] || dotnet "$bench" bidder-bodies --out benchmarks/wrk/bodies.jsonl --count 200
+model=models/default.cpm
+echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
+for round in $(seq 1 "$ROUNDS"); do
+  for config in "$@"; do
+    settings=() variables=()
+    for item in $config; do
+      case "$item" in --*) settings+=("$item") ;; *=*) variables+=("$item") ;; esac
+    done
+    if [ "$config" = baseline ]; then
+      dotnet "$bench" bidder-baseline --urls http://127.0.0.1:5080 >"$work/bidder.log" 2>&1 &
+    else
+      env "${variables[@]}" dotnet "$bidder" --urls http://127.0.0.1:5080 --Registry:Path="$work/registry-$round" --Registry:DefaultModelPath="$model" \
+        --Logging:LogLevel:Default=Warning --Kafka:Embedded:Shared=false "${settings[@]}" >"$work/bidder.log" 2>&1 &
+    fi
+    pid=$!
+    for _ in $(seq 1 60); do curl -sf -o /dev/null http://127.0.0.1:5080/openrtb2/bid -H 'Content-Type: application/json' --data-binary "$(head -1 benchmarks/wrk/bodies.jsonl)" && break; sleep 0.5; done
+    out=$(dotnet "$bench" bidder-load --url http://127.0.0.1:5080/openrtb2/bid --bodies benchmarks/wrk/bodies.jsonl \
+      --rate "$RATE" --seconds "$SECONDS_EACH" --connections 16 --warmup 5)
+    echo "round $round [${config:-as shipped}] load $(cut -d' ' -f1 /proc/loadavg): $(echo "$out" | grep -E '^latency' ) | $(echo "$out" | grep -E '^requests' | cut -d';' -f2-) | $(echo "$out" | grep -E 'schedule lag')"
+    # The bidder's own view: its request-duration histogram (server time, from request start to response written).
+    curl -s http://127.0.0.1:5080/metrics | awk '/^clickpredict_bidder_request_duration_seconds_bucket/ {
+        match($0, /le="[^"]*"/); le = substr($0, RSTART + 4, RLENGTH - 5); if (!(le in b)) order[n++] = le; b[le] += $NF }
+      END { total = b["+Inf"]; if (total == 0) exit; line = "  server time (the bidder'"'"'s histogram), share of requests within:";
+        for (i = 0; i < n; i++) { le = order[i]; if (le == "+Inf" || le + 0 <= 0.005) line = line sprintf(" %s s %.4f;", le, b[le] / total) }
+        print line }'
+    kill "$pid"; wait "$pid" 2>/dev/null || true
+  done
+done
