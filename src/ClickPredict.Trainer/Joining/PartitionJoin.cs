@@ -38,7 +38,10 @@ internal sealed class PartitionJoin
     private readonly Dictionary<ulong, FinishedMark> _finished = [];
     private readonly Queue<(ulong Id, long ForgetAtMs)> _forget = new();
     private readonly List<ulong> _forgetLater = [];
-    private readonly PriorityQueue<string, long> _deadlines = new();
+    private readonly DeadlineQueue _deadlines = new(LaneCount);
+
+    // Lanes of the deadline queue: one per kind of deadline (an event time plus one fixed window).
+    private const int WonLane = 0, BidLane = 1, NoBidLane = 2, LaneCount = 3;
 
     public PartitionJoin(int partition, JoinWindows windows, JoinCheckpoint? checkpoint = null)
     {
@@ -56,7 +59,7 @@ internal sealed class PartitionJoin
         foreach (var auction in checkpoint.Pending)
         {
             _pending[auction.BidId] = auction;
-            _deadlines.Enqueue(auction.BidId, auction.DeadlineMs);
+            _deadlines.Enqueue(auction.BidId, auction.DeadlineMs, lane: -1);
         }
 
         var finished = checkpoint.Finished;
@@ -207,9 +210,8 @@ internal sealed class PartitionJoin
         }
 
         _forgetLater.Clear();
-        while (_deadlines.TryPeek(out var bidId, out var deadline) && deadline <= watermarkMs)
+        while (_deadlines.TryDequeueUntil(watermarkMs, out var bidId, out var deadline))
         {
-            _deadlines.Dequeue();
             // Deadlines move when the other half of an auction arrives; stale queue entries are skipped.
             if (!_pending.TryGetValue(bidId, out var auction) || auction.DeadlineMs != deadline)
             {
@@ -279,23 +281,25 @@ internal sealed class PartitionJoin
     private void Schedule(PendingAuction auction)
     {
         long deadline;
+        int lane;
         if (auction.Impression is { } impression)
         {
-            deadline = auction.Bid is not null
-                ? impression.TimeUnixMs + _windows.AttributionMs
-                : impression.TimeUnixMs + _windows.BidWaitMs;
+            (deadline, lane) = auction.Bid is not null
+                ? (impression.TimeUnixMs + _windows.AttributionMs, WonLane)
+                : (impression.TimeUnixMs + _windows.BidWaitMs, NoBidLane);
         }
         else if (auction.Bid is not null)
         {
-            deadline = auction.BidTimeMs + _windows.WinWaitMs;
+            (deadline, lane) = (auction.BidTimeMs + _windows.WinWaitMs, BidLane);
         }
         else
         {
-            deadline = auction.Clicks![0] + _windows.BidWaitMs;
+            // Clicks alone: rare, and their times need not follow the win notices' (no lane of their own).
+            (deadline, lane) = (auction.Clicks![0] + _windows.BidWaitMs, -1);
         }
 
         auction.DeadlineMs = deadline;
-        _deadlines.Enqueue(auction.BidId, deadline);
+        _deadlines.Enqueue(auction.BidId, deadline, lane);
     }
 
     private JoinedAuction Finish(PendingAuction auction)
