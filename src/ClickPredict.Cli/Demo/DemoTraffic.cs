@@ -49,12 +49,13 @@ internal sealed class DemoTraffic : IDisposable
         long sent = 0;
         while (!cancellationToken.IsCancellationRequested && clock.Elapsed < duration)
         {
-            var due = TimeSpan.FromSeconds((double)sent / qps);
-            if (due > clock.Elapsed)
+            // One reading of the clock: read twice, the wait could come out negative (Task.Delay refuses that).
+            var wait = TimeSpan.FromSeconds((double)sent / qps) - clock.Elapsed;
+            if (wait > TimeSpan.Zero)
             {
                 try
                 {
-                    await Task.Delay(due - clock.Elapsed, cancellationToken).ConfigureAwait(false);
+                    await Task.Delay(wait, cancellationToken).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException)
                 {
