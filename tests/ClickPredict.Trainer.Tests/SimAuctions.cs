@@ -15,7 +15,16 @@ internal sealed class SimAuctions
     /// <summary>Event time of the first bid (fixed: the join runs in event time).</summary>
     public static readonly long StartMs = new DateTimeOffset(2026, 1, 5, 12, 0, 0, TimeSpan.Zero).ToUnixTimeMilliseconds();
 
-    private SimAuctions(List<Auction> auctions) => Auctions = auctions;
+    private readonly int _attributionMs;
+
+    // Clicks after the window, held back until the stream reaches their time (see Produce).
+    private readonly List<(string BidId, ClickEvent Click)> _lateClicks = [];
+
+    private SimAuctions(List<Auction> auctions, int attributionMs)
+    {
+        Auctions = auctions;
+        _attributionMs = attributionMs;
+    }
 
     public List<Auction> Auctions { get; }
 
@@ -75,15 +84,26 @@ internal sealed class SimAuctions
             auctions.Add(auction);
         }
 
-        return new SimAuctions(auctions);
+        return new SimAuctions(auctions, attributionMs);
     }
 
-    /// <summary>Produces auctions [<paramref name="from"/>, <paramref name="to"/>) and waits for delivery.</summary>
+    /// <summary>
+    /// Produces auctions [<paramref name="from"/>, <paramref name="to"/>) and waits for delivery. A click
+    /// after the attribution window is logged when the stream reaches its time, as a bidder logs a click
+    /// when it happens (each input in event-time order, which the joiner's clock relies on); until then it
+    /// waits, across calls: the last ones of the last call are never logged.
+    /// </summary>
     public void Produce(IProducer<string, byte[]> producer, int from, int to)
     {
         for (var i = from; i < to; i++)
         {
             var a = Auctions[i];
+            while (_lateClicks.Count > 0 && _lateClicks[0].Click.TimeUnixMs <= a.Bid.TimeUnixMs)
+            {
+                Send(producer, TestSupport.Clicks, _lateClicks[0].BidId, EventSerializer.Serialize(_lateClicks[0].Click));
+                _lateClicks.RemoveAt(0);
+            }
+
             if (a.ImpressionFirst && a.Impression is not null)
             {
                 Send(producer, TestSupport.Impressions, a.BidId, EventSerializer.Serialize(a.Impression));
@@ -102,7 +122,14 @@ internal sealed class SimAuctions
 
             foreach (var click in a.Clicks)
             {
-                Send(producer, TestSupport.Clicks, a.BidId, EventSerializer.Serialize(click));
+                if (a.Impression is not null && click.TimeUnixMs > a.Impression.TimeUnixMs + _attributionMs)
+                {
+                    _lateClicks.Add((a.BidId, click));
+                }
+                else
+                {
+                    Send(producer, TestSupport.Clicks, a.BidId, EventSerializer.Serialize(click));
+                }
             }
 
             if (a.GhostClick is not null)

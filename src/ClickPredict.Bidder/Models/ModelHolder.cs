@@ -78,8 +78,9 @@ internal sealed class ModelHolder
 
     public void RecordRefusal(string label, string path, string reason, DateTimeOffset atUtc)
     {
-        Interlocked.Increment(ref _refusals);
+        // The detail first: whoever sees the count go up must find the refusal it counts.
         Volatile.Write(ref _lastRefusal, new Refusal(label, path, reason, atUtc));
+        Interlocked.Increment(ref _refusals);
     }
 
     /// <summary>Why the last refused model was refused.</summary>
