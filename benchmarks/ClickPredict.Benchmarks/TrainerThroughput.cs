@@ -143,16 +143,7 @@ internal static class TrainerThroughput
             Console.WriteLine("settings: " + (settings.Count == 0 ? "defaults" : string.Join(' ', settings)));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"joiner had read every input event after {read:F2} s ({(read > 0 ? events.Count / read : 0):N0} events/s), emitted every example after {joined:F2} s; learner had read every one after {seconds:F2} s"));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"throughput: {events.Count / seconds:N0} input events/s ({examples / seconds:N0} examples/s) joined and learned end to end; process CPU {cpuSeconds:F1} s ({cpuSeconds / seconds:F2} of 2 cores, the logging producer included)"));
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"learner: {status.ExamplesConsumed:N0} examples read, {status.ExamplesLearned:N0} learned; joiner emitted {status.ExamplesEmitted:N0}; failure: {status.Failure ?? "none"}"));
-            Console.WriteLine("joiner, events not accepted and auctions without an example: " + joinerCounts.Describe());
-            if (threads.Count > 0)
-            {
-                Console.WriteLine("by thread, seconds on a CPU / runnable but waiting for one: " + string.Join(", ", threads.Select(t => string.Create(CultureInfo.InvariantCulture, $"{t.Name} {t.Seconds:F2}/{t.WaitSeconds:F2}"))));
-            }
-
-            Console.WriteLine("events evicted by the broker's per-partition retention (read first or not: the exit code says whether any was lost): " + DroppedByRetention(app.Services.GetRequiredService<KafkaClientFactory>(), partitions));
-            app.StopAsync().GetAwaiter().GetResult();
-            return status.ExamplesConsumed == examples && status.ExamplesEmitted == examples ? 0 : 1;
+            return Finish(app, status, joinerCounts, examples, partitions, "by thread, seconds on a CPU / runnable but waiting for one: ", threads.Select(t => string.Create(CultureInfo.InvariantCulture, $"{t.Name} {t.Seconds:F2}/{t.WaitSeconds:F2}")));
         }
         finally
         {
@@ -246,11 +237,18 @@ internal static class TrainerThroughput
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"sustained: {sustained:N0} input events/s joined and learned; process CPU {cpuSeconds:F2} s ({cpuSeconds / span:F2} of 2 cores), {cpuSeconds * 1e6 / eventsRead:F1} us per input event"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"steady-state garbage collection ({(System.Runtime.GCSettings.IsServerGC ? "server" : "workstation")} GC): {(endGc.Allocated - startGc.Allocated) / (double)eventsRead:N0} bytes allocated per input event; collections gen0 {endGc.Gen0 - startGc.Gen0}, gen1 {endGc.Gen1 - startGc.Gen1}, gen2 {endGc.Gen2 - startGc.Gen2}; paused {(endGc.Paused - startGc.Paused).TotalSeconds:F2} s; bytes by type (sampled): {allocations.Describe(8)}"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"end to end: learner had read every example after {total:F2} s ({events.Count / total:N0} input events/s, warm-up and the last windows' idle close included)"));
+        return Finish(app, status, joinerCounts, examples, partitions, "steady state by thread, seconds on a CPU / runnable but waiting for one (us CPU per input event): ", threads.Select(t => string.Create(CultureInfo.InvariantCulture, $"{t.Name} {t.Seconds:F2}/{t.WaitSeconds:F2} ({t.Seconds * 1e6 / eventsRead:F1})")));
+    }
+
+    /// <summary>The report's last lines (what was read and learned, why auctions made no example, threads, retention), then the stop; exit code 0 when every won auction was emitted once and read.</summary>
+    private static int Finish(WebApplication app, TrainerStatus status, JoinerCounts joinerCounts, int examples, int partitions, string threadsTitle, IEnumerable<string> threads)
+    {
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"learner: {status.ExamplesConsumed:N0} examples read, {status.ExamplesLearned:N0} learned; joiner emitted {status.ExamplesEmitted:N0}; failure: {status.Failure ?? "none"}"));
         Console.WriteLine("joiner, events not accepted and auctions without an example: " + joinerCounts.Describe());
-        if (threads.Count > 0)
+        var byThread = string.Join(", ", threads);
+        if (byThread.Length > 0)
         {
-            Console.WriteLine("steady state by thread, seconds on a CPU / runnable but waiting for one (us CPU per input event): " + string.Join(", ", threads.Select(t => string.Create(CultureInfo.InvariantCulture, $"{t.Name} {t.Seconds:F2}/{t.WaitSeconds:F2} ({t.Seconds * 1e6 / eventsRead:F1})"))));
+            Console.WriteLine(threadsTitle + byThread);
         }
 
         Console.WriteLine("events evicted by the broker's per-partition retention (read first or not: the exit code says whether any was lost): " + DroppedByRetention(app.Services.GetRequiredService<KafkaClientFactory>(), partitions));
