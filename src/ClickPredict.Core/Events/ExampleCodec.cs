@@ -17,9 +17,11 @@ public readonly record struct ExampleHead(bool Clicked, long BidTimeUnixMs, long
 /// building the contract objects: the joiner turns a logged <see cref="BidEvent"/> plus its win and click
 /// into a <see cref="LabeledExample"/> (<see cref="WriteExample"/>), copying the bid's fields map byte for
 /// byte instead of decoding it into a dictionary and encoding it again; the learner reads an example's
-/// label, times and fields straight into <see cref="FieldValues"/> (<see cref="ReadExample"/>). Both give
-/// what <see cref="EventSerializer"/> gives for the same input (tests compare them) and refuse what it
-/// refuses with an <see cref="EventFormatException"/>.
+/// label, times and fields straight into <see cref="FieldValues"/> (<see cref="ReadExample"/>). For valid
+/// input both give what <see cref="EventSerializer"/> gives (tests compare them); malformed input gets an
+/// <see cref="EventFormatException"/>. They are a little stricter in one place and laxer in another: bytes
+/// after the end are refused; a field named twice is not (the last value counts), where the dictionary
+/// formatter refuses it.
 /// </summary>
 public static class ExampleCodec
 {
@@ -155,7 +157,7 @@ public static class ExampleCodec
                 throw new EventFormatException($"not a valid {nameof(LabeledExample)}: bytes after its end");
             }
         }
-        catch (Exception e) when (e is MessagePackSerializationException or EndOfStreamException or InvalidOperationException or OverflowException)
+        catch (Exception e) when (e is MessagePackSerializationException or EndOfStreamException or InvalidOperationException or OverflowException or ArgumentException)
         {
             throw new EventFormatException($"not a valid {nameof(LabeledExample)}: {e.Message}", e);
         }
@@ -279,7 +281,7 @@ public static class ExampleCodec
                 throw new EventFormatException($"not a valid {nameof(BidEvent)}: bytes after its end");
             }
         }
-        catch (Exception e) when (e is MessagePackSerializationException or EndOfStreamException or InvalidOperationException or OverflowException)
+        catch (Exception e) when (e is MessagePackSerializationException or EndOfStreamException or InvalidOperationException or OverflowException or ArgumentException)
         {
             throw new EventFormatException($"not a valid {nameof(BidEvent)}: {e.Message}", e);
         }

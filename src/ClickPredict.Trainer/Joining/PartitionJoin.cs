@@ -158,7 +158,6 @@ internal sealed class PartitionJoin
         }
 
         auction.Impression = impression;
-
         Schedule(auction);
         return JoinResult.Accepted;
     }

@@ -143,6 +143,38 @@ public class ExampleCodecTests
         Assert.Throws<EventFormatException>(() => ExampleCodec.ReadExample(bytes, new FieldValues(FieldSchema.OpenRtb)));
 
     [Fact]
+    public void Codec_MutatedAndTruncatedBytes_EitherDecodeOrThrowEventFormatException()
+    {
+        // A poison message must be counted as malformed, never stop the joiner or the learner.
+        var random = new Random(3);
+        var examples = new SimulatedExamples(new TrafficSimulator(new SimulatorOptions { Seed = 13 }));
+        var values = new FieldValues(FieldSchema.OpenRtb);
+        for (var i = 0; i < 2_000; i++)
+        {
+            var simulated = examples.Next();
+            var bytes = i % 2 == 0 ? EventSerializer.Serialize(Bid(simulated.Fields)) : EventSerializer.Serialize(simulated);
+            var mutated = bytes.AsSpan(0, random.Next(bytes.Length + 1)).ToArray();
+            for (var flips = random.Next(4); flips > 0 && mutated.Length > 0; flips--)
+            {
+                mutated[random.Next(mutated.Length)] = (byte)random.Next(256);
+            }
+
+            var thrown = Record.Exception(() =>
+            {
+                if (i % 2 == 0)
+                {
+                    ExampleCodec.WriteExample("b", mutated, 1, null);
+                }
+                else
+                {
+                    ExampleCodec.ReadExample(mutated, values);
+                }
+            });
+            Assert.True(thrown is null or EventFormatException, $"case {i}: {thrown}");
+        }
+    }
+
+    [Fact]
     public void Codec_KeysMatchTheContracts()
     {
         // The codec reads and writes by key number: a contract change must show up here.
