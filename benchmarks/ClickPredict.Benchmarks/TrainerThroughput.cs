@@ -49,12 +49,7 @@ internal static class TrainerThroughput
         // --backlog: log everything first, then time the trainer draining it (see RunBacklog).
         var backlog = args.Contains("--backlog");
         args = [.. args.Where(a => a != "--backlog")];
-        // Leading numbers are positional (auctions, events/s, partitions); key=value arguments are settings.
-        var numbers = args.TakeWhile(a => !a.Contains('=', StringComparison.Ordinal)).Select(a => int.Parse(a, CultureInfo.InvariantCulture)).ToList();
-        var settings = args.Skip(numbers.Count).ToList();
-        var auctions = numbers.Count > 0 ? numbers[0] : 300_000;
-        var rate = numbers.Count > 1 ? numbers[1] : 100_000;
-        var partitions = numbers.Count > 2 ? numbers[2] : DefaultPartitions;
+        var (auctions, rate, partitions, settings) = ParseArguments(args);
         var events = Simulate(auctions, rate);
         var examples = events.Count(e => e.Topic == Impressions);
         using var cluster = EmbeddedKafkaCluster.Start(1, partitions);
@@ -149,6 +144,17 @@ internal static class TrainerThroughput
         {
             Directory.Delete(directory, recursive: true);
         }
+    }
+
+    /// <summary>Leading numbers are positional (auctions, events/s, partitions, with defaults); key=value arguments are settings.</summary>
+    private static (int Auctions, int Rate, int Partitions, List<string> Settings) ParseArguments(string[] args)
+    {
+        var numbers = args.TakeWhile(a => !a.Contains('=', StringComparison.Ordinal)).Select(a => int.Parse(a, CultureInfo.InvariantCulture)).ToList();
+        return (
+            numbers.Count > 0 ? numbers[0] : 300_000,
+            numbers.Count > 1 ? numbers[1] : 100_000,
+            numbers.Count > 2 ? numbers[2] : DefaultPartitions,
+            [.. args.Skip(numbers.Count)]);
     }
 
     private static int RunAgainWithServerGc(string[] args)
@@ -264,11 +270,7 @@ internal static class TrainerThroughput
     /// </summary>
     public static int RunBrokerOnly(string[] args)
     {
-        var numbers = args.TakeWhile(a => !a.Contains('=', StringComparison.Ordinal)).Select(a => int.Parse(a, CultureInfo.InvariantCulture)).ToList();
-        var settings = args.Skip(numbers.Count).ToList();
-        var auctions = numbers.Count > 0 ? numbers[0] : 300_000;
-        var rate = numbers.Count > 1 ? numbers[1] : 100_000;
-        var partitions = numbers.Count > 2 ? numbers[2] : DefaultPartitions;
+        var (auctions, rate, partitions, settings) = ParseArguments(args);
         var events = Simulate(auctions, rate);
         using var cluster = EmbeddedKafkaCluster.Start(1, partitions);
         foreach (var topic in new[] { Bids, Impressions, Clicks })

@@ -10,14 +10,8 @@ cd "$(dirname "$0")/../.."
 ROUNDS=${ROUNDS:-2}
 SECONDS_EACH=${DURATION:-20}
 RATE=${RATE:-2000}
-work=$(mktemp -d)
-trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
-dotnet build -c Release src/ClickPredict.Bidder -v q -nologo >/dev/null
-dotnet build -c Release benchmarks/ClickPredict.Benchmarks -v q -nologo >/dev/null
-bench=benchmarks/ClickPredict.Benchmarks/bin/Release/net10.0/ClickPredict.Benchmarks.dll
-bidder=src/ClickPredict.Bidder/bin/Release/net10.0/ClickPredict.Bidder.dll
-[ -f benchmarks/wrk/bodies.jsonl ] || dotnet "$bench" bidder-bodies --out benchmarks/wrk/bodies.jsonl --count 200
-model=models/default.cpm
+# shellcheck source=benchmarks/wrk/prepare.sh
+source benchmarks/wrk/prepare.sh
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
 for round in $(seq 1 "$ROUNDS"); do
   for config in "$@"; do

@@ -11,19 +11,8 @@ SECONDS_EACH=${DURATION:-30}
 RATE=${RATE:-2000}
 CONNECTIONS=${CONNECTIONS:-32}
 LOG_EVENTS=${LOG_EVENTS:-true}
-work=$(mktemp -d)
-trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
-
-dotnet build -c Release src/ClickPredict.Bidder -v q -nologo >/dev/null
-dotnet build -c Release benchmarks/ClickPredict.Benchmarks -v q -nologo >/dev/null
-bench=benchmarks/ClickPredict.Benchmarks/bin/Release/net10.0/ClickPredict.Benchmarks.dll
-bidder=src/ClickPredict.Bidder/bin/Release/net10.0/ClickPredict.Bidder.dll
-[ -f benchmarks/wrk/bodies.jsonl ] || dotnet "$bench" bidder-bodies --out benchmarks/wrk/bodies.jsonl --count 200
-model=models/default.cpm
-if [ ! -f "$model" ]; then
-  model="$work/stand-in.cpm"
-  dotnet "$bench" bidder-model --out "$model"
-fi
+# shellcheck source=benchmarks/wrk/prepare.sh
+source benchmarks/wrk/prepare.sh
 
 dotnet "$bidder" --Registry:Path="$work/registry" --Registry:DefaultModelPath="$model" \
   --Logging:LogLevel:Default=Warning --Kafka:Embedded:Shared=false --Bidder:LogEvents="$LOG_EVENTS" >"$work/bidder.log" 2>&1 &

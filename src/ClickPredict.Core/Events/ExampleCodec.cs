@@ -157,7 +157,7 @@ public static class ExampleCodec
                 throw new EventFormatException($"not a valid {nameof(LabeledExample)}: bytes after its end");
             }
         }
-        catch (Exception e) when (e is MessagePackSerializationException or EndOfStreamException or InvalidOperationException or OverflowException or ArgumentException)
+        catch (Exception e) when (IsReadFailure(e))
         {
             throw new EventFormatException($"not a valid {nameof(LabeledExample)}: {e.Message}", e);
         }
@@ -169,6 +169,10 @@ public static class ExampleCodec
 
         return new ExampleHead(clicked, bidTime, impressionTime, modelVersion, pctr);
     }
+
+    /// <summary>What <see cref="MessagePackReader"/> throws on bytes that are not what they should be.</summary>
+    private static bool IsReadFailure(Exception e) =>
+        e is MessagePackSerializationException or EndOfStreamException or InvalidOperationException or OverflowException or ArgumentException;
 
     private static void CheckSchema(ref MessagePackReader reader, string expected)
     {
@@ -281,7 +285,7 @@ public static class ExampleCodec
                 throw new EventFormatException($"not a valid {nameof(BidEvent)}: bytes after its end");
             }
         }
-        catch (Exception e) when (e is MessagePackSerializationException or EndOfStreamException or InvalidOperationException or OverflowException or ArgumentException)
+        catch (Exception e) when (IsReadFailure(e))
         {
             throw new EventFormatException($"not a valid {nameof(BidEvent)}: {e.Message}", e);
         }
