@@ -205,8 +205,17 @@ internal static class TrainerThroughput
         Dictionary<int, (string Name, long RunNs, long WaitNs)> startThreads = [];
         List<(string Name, double Seconds, double WaitSeconds)> threads = [];
         (long Allocated, int Gen0, int Gen1, int Gen2, TimeSpan Paused) startGc = default, endGc = default;
-        while (status.ExamplesConsumed < examples && clock.Elapsed < TimeSpan.FromSeconds(Math.Max(120, events.Count / 10_000.0)))
+        double total = 0;
+        var limit = TimeSpan.FromSeconds(Math.Max(120, events.Count / 10_000.0));
+        // Until the learner has read every example and the joiner's count of events read (added once a
+        // tick) has reached the last one: with a fast joiner the learner can finish first.
+        while ((total == 0 || (startSeconds > 0 && endSeconds == 0)) && clock.Elapsed < limit)
         {
+            if (total == 0 && status.ExamplesConsumed >= examples)
+            {
+                total = clock.Elapsed.TotalSeconds;
+            }
+
             var read = joinerCounts.Read;
             if (startSeconds == 0 && read >= warmUp)
             {
@@ -228,7 +237,7 @@ internal static class TrainerThroughput
             Thread.Sleep(2);
         }
 
-        var total = clock.Elapsed.TotalSeconds;
+        total = total > 0 ? total : clock.Elapsed.TotalSeconds;
         var span = endSeconds - startSeconds;
         var eventsRead = endRead - startRead;
         var learned = endLearned - startLearned;
@@ -337,7 +346,9 @@ internal static class TrainerThroughput
         private readonly MeterListener _listener = new();
         private readonly ConcurrentDictionary<string, long> _counts = new(StringComparer.Ordinal);
         private long _read;
-        private int _joinerThread, _learnerThread;
+        // Every thread that recorded joiner events: one per member of the group (Trainer:Joiner:Consumers).
+        private readonly ConcurrentDictionary<int, byte> _joinerThreads = new();
+        private int _learnerThread;
 
         public JoinerCounts()
         {
@@ -360,7 +371,7 @@ internal static class TrainerThroughput
                 var key = instrument.Name[(instrument.Name.LastIndexOf('.') + 1)..];
                 if (key == "events")
                 {
-                    Volatile.Write(ref _joinerThread, ThreadCpu.CurrentThreadId());
+                    _joinerThreads.TryAdd(ThreadCpu.CurrentThreadId(), 0);
                     Interlocked.Add(ref _read, value);
                 }
 
@@ -378,7 +389,16 @@ internal static class TrainerThroughput
         }
 
         /// <summary>Names of the joiner's and the learner's threads (by their OS thread id), as seen so far.</summary>
-        public Dictionary<int, string> ThreadNames => new() { [Volatile.Read(ref _joinerThread)] = "joiner", [Volatile.Read(ref _learnerThread)] = "learner" };
+        public Dictionary<int, string> ThreadNames
+        {
+            get
+            {
+                var joiners = _joinerThreads.Keys.Order().ToList();
+                var names = joiners.Select((id, i) => (id, joiners.Count == 1 ? "joiner" : $"joiner {i + 1}")).ToDictionary(t => t.id, t => t.Item2);
+                names[Volatile.Read(ref _learnerThread)] = "learner";
+                return names;
+            }
+        }
 
         /// <summary>Input events the joiner has read, whatever became of them.</summary>
         public long Read => Interlocked.Read(ref _read);

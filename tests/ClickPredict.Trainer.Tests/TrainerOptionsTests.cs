@@ -10,6 +10,8 @@ public class TrainerOptionsTests
     [InlineData("Trainer:Joiner:BidWaitSeconds", "0")]
     [InlineData("Trainer:Joiner:CheckpointIntervalMs", "1")]
     [InlineData("Trainer:Joiner:GroupId", " ")]
+    [InlineData("Trainer:Joiner:Consumers", "0")]
+    [InlineData("Trainer:Joiner:Consumers", "65")]
     [InlineData("Trainer:Learner:Alpha", "0")]
     [InlineData("Trainer:Learner:Lambda1", "-2")]
     [InlineData("Trainer:Learner:NegativeSamplingRate", "1.5")]

@@ -13,6 +13,8 @@ internal static class TrainerApi
     private static Microsoft.AspNetCore.Http.HttpResults.Ok<StatusResponse> GetStatus(TrainerStatus status) => TypedResults.Ok(new StatusResponse(
         status.JoinerRunning,
         status.JoinerPartitions,
+        status.JoinerMemberPartitions,
+        status.JoinerPending,
         status.ExamplesEmitted,
         status.LearnerRunning,
         status.ExamplesConsumed,
@@ -25,6 +27,8 @@ internal static class TrainerApi
     internal sealed record StatusResponse(
         bool? JoinerRunning,
         int JoinerPartitions,
+        IReadOnlyList<int> JoinerMemberPartitions,
+        long JoinerPending,
         long ExamplesEmitted,
         bool? LearnerRunning,
         long ExamplesConsumed,

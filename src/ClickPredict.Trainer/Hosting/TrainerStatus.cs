@@ -24,6 +24,9 @@ internal sealed class TrainerStatus
     /// <summary>Partitions the joiner holds.</summary>
     public int JoinerPartitions { get; set; }
 
+    /// <summary>Partitions each member of the joiner (<c>Trainer:Joiner:Consumers</c>) holds, in member order.</summary>
+    public IReadOnlyList<int> JoinerMemberPartitions { get; set; } = [];
+
     public long ExamplesEmitted => Interlocked.Read(ref _examplesEmitted);
 
     /// <summary>Auctions the joiner holds (waiting for events or for their window), as of its last tick.</summary>

@@ -12,6 +12,14 @@ public sealed class JoinerOptions
     /// <summary><c>Trainer:Joiner:GroupId</c>: the consumer group joiners share (they split the partitions). Default <c>clickpredict-joiner</c>.</summary>
     public string GroupId { get; set; } = "clickpredict-joiner";
 
+    /// <summary>
+    /// <c>Trainer:Joiner:Consumers</c>: how many members of the group this process runs, each a consumer
+    /// on its own thread with its share of the partitions (a joiner's work is one thread per member, so
+    /// this is how a joiner uses more than one core). At most the topics' partition count does work; the
+    /// rest stand by. Default 1.
+    /// </summary>
+    public int Consumers { get; set; } = 1;
+
     /// <summary><c>Trainer:Joiner:BidWaitSeconds</c>: how long an impression (or a click) waits for its bid. Default 60.</summary>
     public double BidWaitSeconds { get; set; } = 60;
 

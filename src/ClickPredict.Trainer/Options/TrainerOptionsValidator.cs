@@ -48,6 +48,7 @@ internal sealed class TrainerOptionsValidator(Hosting.TrainerPaths paths) : IVal
         else
         {
             NotEmpty("Joiner:GroupId", joiner.GroupId, failures);
+            Range("Joiner:Consumers", joiner.Consumers, 1, 64, failures);
             Seconds("Joiner:BidWaitSeconds", joiner.BidWaitSeconds, failures);
             Seconds("Joiner:WinWaitSeconds", joiner.WinWaitSeconds, failures);
             Seconds("Joiner:AttributionWindowSeconds", joiner.AttributionWindowSeconds, failures);
