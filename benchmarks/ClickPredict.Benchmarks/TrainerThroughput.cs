@@ -95,9 +95,12 @@ internal static class TrainerThroughput
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"backlog: {events.Count:N0} events logged in {logged:F2} s before the trainer started"));
             }
 
+            // Listening before the start: in backlog mode the joiner reads from its first moment, and an event
+            // counted before the listener exists would never be seen (the joiner would seem never to finish).
+            using var joinerCounts = new JoinerCounts();
             app.StartAsync().GetAwaiter().GetResult();
             var ready = Stopwatch.StartNew();
-            // The one joiner owns every partition number (the bids, impressions and clicks partitions of that number together).
+            // The joiner's members own every partition number between them (the bids, impressions and clicks partitions of that number together).
             while ((status.JoinerPartitions < partitions || status.LearnerRunning != true) && ready.Elapsed < TimeSpan.FromSeconds(30))
             {
                 Thread.Sleep(10);
@@ -105,10 +108,9 @@ internal static class TrainerThroughput
 
             if (backlog)
             {
-                return RunBacklog(app, status, events, examples, partitions, settings);
+                return RunBacklog(app, status, joinerCounts, events, examples, partitions, settings);
             }
 
-            using var joinerCounts = new JoinerCounts();
             var cpu = Environment.CpuUsage.TotalTime;
             var threadsBefore = ThreadCpu.Snapshot();
             var clock = Stopwatch.StartNew();
@@ -192,9 +194,8 @@ internal static class TrainerThroughput
     /// end-to-end time also includes the warm-up and the last auctions' windows, which close on the idle
     /// clock once the input has run out.
     /// </summary>
-    private static int RunBacklog(WebApplication app, TrainerStatus status, List<(string Topic, string Key, byte[] Value)> events, int examples, int partitions, List<string> settings)
+    private static int RunBacklog(WebApplication app, TrainerStatus status, JoinerCounts joinerCounts, List<(string Topic, string Key, byte[] Value)> events, int examples, int partitions, List<string> settings)
     {
-        using var joinerCounts = new JoinerCounts();
         using var allocations = new AllocationSampler();
         var clock = Stopwatch.StartNew();
         var warmUp = (long)(events.Count * WarmUpShare);
