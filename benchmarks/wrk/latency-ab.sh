@@ -5,14 +5,24 @@
 # only parses the JSON and answers 204 (the wrk baseline), under the same load tool:
 #   bash benchmarks/wrk/latency-ab.sh "" baseline "--Bidder:LogEvents=false" "DOTNET_gcServer=0"
 # ROUNDS (default 2) rounds of RATE (2000) requests/s for DURATION (20) seconds each, after a 5 s warm-up.
+# CLIENT=http (default: HttpClient) or raw (a blocking socket and thread per connection; see LoadGenerator).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROUNDS=${ROUNDS:-2}
 SECONDS_EACH=${DURATION:-20}
 RATE=${RATE:-2000}
+CLIENT=${CLIENT:-http}
 # shellcheck source=benchmarks/wrk/prepare.sh
 source benchmarks/wrk/prepare.sh
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
+# CPU ticks by thread name of process $1, one "name|ticks" line per name (/proc/PID/task/*/stat, user + system).
+thread_cpu() {
+  for task in /proc/"$1"/task/*; do
+    name=$(cat "$task/comm" 2>/dev/null) || continue
+    ticks=$(sed 's/.*) //' "$task/stat" 2>/dev/null | awk '{print $12 + $13}') || continue
+    echo "$name|$ticks"
+  done | awk -F'|' '{ s[$1] += $2 } END { for (n in s) print n "|" s[n] }'
+}
 for round in $(seq 1 "$ROUNDS"); do
   for config in "$@"; do
     settings=() variables=()
@@ -27,9 +37,15 @@ for round in $(seq 1 "$ROUNDS"); do
     fi
     pid=$!
     for _ in $(seq 1 60); do curl -sf -o /dev/null http://127.0.0.1:5080/openrtb2/bid -H 'Content-Type: application/json' --data-binary "$(head -1 benchmarks/wrk/bodies.jsonl)" && break; sleep 0.5; done
+    cpu_before=$(thread_cpu "$pid")
     out=$(dotnet "$bench" bidder-load --url http://127.0.0.1:5080/openrtb2/bid --bodies benchmarks/wrk/bodies.jsonl \
-      --rate "$RATE" --seconds "$SECONDS_EACH" --connections 16 --warmup 5)
-    echo "round $round [${config:-as shipped}] load $(cut -d' ' -f1 /proc/loadavg): $(echo "$out" | grep -E '^latency' ) | $(echo "$out" | grep -E '^requests' | cut -d';' -f2-) | $(echo "$out" | grep -E 'schedule lag')"
+      --rate "$RATE" --seconds "$SECONDS_EACH" --connections 16 --warmup 5 --client "$CLIENT")
+    echo "round $round [${config:-as shipped}] client $CLIENT load $(cut -d' ' -f1 /proc/loadavg): $(echo "$out" | grep -E '^latency' ) | $(echo "$out" | grep -E '^requests' | cut -d';' -f2-) | $(echo "$out" | grep -E 'schedule lag')"
+    # The server's CPU over the warm-up and the measured run, per request, by thread name (ticks of 10 ms).
+    thread_cpu "$pid" | awk -v before="$cpu_before" -v requests="$((RATE * (SECONDS_EACH + 5)))" '
+      BEGIN { n = split(before, lines, "\n"); for (i = 1; i <= n; i++) { split(lines[i], f, "|"); b[f[1]] = f[2] } }
+      { split($0, f, "|"); d = f[2] - b[f[1]]; if (d > 0) { total += d; by[f[1]] = d } }
+      END { line = sprintf("  server CPU: %.1f us per request;", total * 10000 / requests); for (t in by) if (by[t] * 10000 / requests >= 1) line = line sprintf(" %s %.1f;", t, by[t] * 10000 / requests); print line }'
     # The bidder's own view: its request-duration histogram (server time, from request start to response written).
     curl -s http://127.0.0.1:5080/metrics | awk '/^clickpredict_bidder_request_duration_seconds_bucket/ {
         match($0, /le="[^"]*"/); le = substr($0, RSTART + 4, RLENGTH - 5); if (!(le in b)) order[n++] = le; b[le] += $NF }

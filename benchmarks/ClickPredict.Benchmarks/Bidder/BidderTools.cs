@@ -8,7 +8,7 @@ namespace ClickPredict.Benchmarks.Bidder;
 /// Command-line tools for the bidder's HTTP benchmarks (docs/BENCHMARKS.md, "Bidder"):
 /// <list type="bullet">
 /// <item><c>bidder-baseline [--urls URL]</c>: the bare Kestrel endpoint wrk compares the bidder with.</item>
-/// <item><c>bidder-load --url URL --bodies FILE --rate N --seconds S [--connections C] [--warmup S]</c>: fixed-rate load with latency percentiles.</item>
+/// <item><c>bidder-load --url URL --bodies FILE --rate N --seconds S [--connections C] [--warmup S] [--client http|raw]</c>: fixed-rate load with latency percentiles.</item>
 /// <item><c>bidder-bodies --out FILE [--count N] [--seed S]</c>: simulator request bodies (one JSON per line) for wrk and the load tool.</item>
 /// <item><c>bidder-model --out PATH</c>: the benchmark stand-in model (when the repository ships none).</item>
 /// </list>
@@ -36,7 +36,8 @@ internal static class BidderTools
                     Int(options, "rate", 2000),
                     Int(options, "seconds", 30),
                     Int(options, "connections", 16),
-                    Int(options, "warmup", 5)).GetAwaiter().GetResult();
+                    Int(options, "warmup", 5),
+                    Get(options, "client", "http")).GetAwaiter().GetResult();
                 return true;
             case "bidder-bodies":
                 WriteBodies(Get(options, "out", "benchmarks/wrk/bodies.jsonl"), Int(options, "count", 200), Int(options, "seed", 1));

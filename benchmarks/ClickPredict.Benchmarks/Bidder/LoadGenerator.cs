@@ -11,17 +11,38 @@ namespace ClickPredict.Benchmarks.Bidder;
 /// batches of those due at each millisecond tick (the sleep granularity; spinning would take a core
 /// from the server on a two-core machine). Latency is from a request's send to its response's last
 /// byte, recorded at 1 us resolution; the lag between due and send time is reported too.
+/// Two clients: <c>http</c> (<see cref="HttpClient"/>; an answer is completed on the thread pool) and
+/// <c>raw</c> (<see cref="RawConnection"/>: a thread per keep-alive connection writes the request's
+/// prepared bytes and blocks until the answer's last byte, so the kernel wakes the measuring thread
+/// itself, with no thread-pool hop in the client's share of the latency).
 /// </summary>
 internal static class LoadGenerator
 {
     private const int MaxMicros = 1_000_000;
 
-    public static async Task<int> RunAsync(Uri url, string bodyFile, int rate, int seconds, int connections, int warmupSeconds)
+    public static async Task<int> RunAsync(Uri url, string bodyFile, int rate, int seconds, int connections, int warmupSeconds, string clientKind = "http")
     {
         var bodies = File.ReadAllLines(bodyFile).Where(l => l.Length > 0).Select(System.Text.Encoding.UTF8.GetBytes).ToArray();
         if (bodies.Length == 0)
         {
             Console.Error.WriteLine($"no bodies in {bodyFile}");
+            return 2;
+        }
+
+        if (clientKind == "raw")
+        {
+            Console.WriteLine($"load: POST {url} at {rate}/s for {seconds} s (after {warmupSeconds} s warm-up), {connections} connections (raw, a thread each), {bodies.Length} bodies");
+            var requests = bodies.Select(b => RawConnection.Request(url, b)).ToArray();
+            RawPhase(url, requests, rate, warmupSeconds, connections, null);
+            var rawStats = new Stats();
+            var rawElapsed = RawPhase(url, requests, rate, seconds, connections, rawStats);
+            rawStats.Print(rawElapsed);
+            return rawStats.Errors == 0 ? 0 : 1;
+        }
+
+        if (clientKind != "http")
+        {
+            Console.Error.WriteLine($"unknown --client '{clientKind}' (http or raw)");
             return 2;
         }
 
@@ -68,6 +89,61 @@ internal static class LoadGenerator
         scheduler.Start();
         scheduler.Join();
         await Task.WhenAll(tasks).ConfigureAwait(false);
+        return Stopwatch.GetElapsedTime(start);
+    }
+
+    /// <summary>
+    /// The raw client's phase: connection <c>k</c> sends requests <c>k</c>, <c>k + connections</c>, ... each
+    /// at its due time on the shared schedule (sleeping until then; one already late goes at once, its lag
+    /// recorded), so together they hold the rate; a connection's answer must be in before its next send.
+    /// </summary>
+    private static TimeSpan RawPhase(Uri url, byte[][] requests, int rate, int seconds, int connections, Stats? stats)
+    {
+        var total = (long)rate * seconds;
+        var ticksPerRequest = (double)Stopwatch.Frequency / rate;
+        var connected = Enumerable.Range(0, connections).Select(_ => new RawConnection(url)).ToArray();
+        var start = Stopwatch.GetTimestamp() + Stopwatch.Frequency / 100;
+        var threads = connected.Select((connection, k) => new Thread(() =>
+        {
+            for (long i = k; i < total; i += connections)
+            {
+                var due = start + (long)(i * ticksPerRequest);
+                var wait = (due - Stopwatch.GetTimestamp()) * 1000 / Stopwatch.Frequency;
+                if (wait > 0)
+                {
+                    Thread.Sleep((int)wait);
+                }
+
+                var sent = Stopwatch.GetTimestamp();
+                stats?.Lag(Math.Max(0, sent - due));
+                try
+                {
+                    var status = connection.Send(requests[i % requests.Length]);
+                    stats?.Done(Stopwatch.GetElapsedTime(sent), status);
+                }
+                catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException or InvalidDataException)
+                {
+                    stats?.Error();
+                    connection.Reconnect();
+                }
+            }
+        })
+        { IsBackground = true, Name = $"load connection {k}" }).ToArray();
+        foreach (var thread in threads)
+        {
+            thread.Start();
+        }
+
+        foreach (var thread in threads)
+        {
+            thread.Join();
+        }
+
+        foreach (var connection in connected)
+        {
+            connection.Dispose();
+        }
+
         return Stopwatch.GetElapsedTime(start);
     }
 

@@ -72,6 +72,9 @@ internal static partial class Log
     [LoggerMessage(EventId = 24, Level = LogLevel.Warning, Message = "Retrain policy reload refused, keeping the previous one: {Problems}")]
     public static partial void PolicyRefused(ILogger logger, string problems);
 
+    [LoggerMessage(EventId = 27, Level = LogLevel.Information, Message = "Joiner could not commit the offsets of {Count} checkpointed partition(s) to the group ({Code} {Reason}); the checkpoints hold them, and the next owner resumes from those")]
+    public static partial void JoinerCommitSkipped(ILogger logger, int count, Confluent.Kafka.ErrorCode code, string reason);
+
     [LoggerMessage(EventId = 26, Level = LogLevel.Debug, Message = "Joiner partition {Partition}: next offsets {Next} (bids/impressions/clicks), ends {Ends}, clock {WatermarkMs}, latest event times {Latest}, {Pending} pending")]
     public static partial void JoinerPartitionState(ILogger logger, int partition, string next, string ends, long watermarkMs, string latest, int pending);
 

@@ -431,8 +431,10 @@ internal sealed partial class JoinerService
             }
             catch (KafkaException e)
             {
-                // Not committed now: the checkpoint's offsets are what a restart resumes from anyway.
-                Log.JoinerConsumeError(_logger, e.Error.Code, e.Error.Reason);
+                // Not committed now (e.g. a rebalance began as another member left): the checkpoint's
+                // offsets are what the partition's next owner resumes from anyway.
+                var partitions = offsets.Select(o => o.Partition.Value).Distinct().Count();
+                Log.JoinerCommitSkipped(_logger, partitions, e.Error.Code, e.Error.Reason);
             }
         }
 
