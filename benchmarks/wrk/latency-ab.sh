@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Fixed-rate latency of the bidder under alternative settings, measured alternately so each sees the same
 # machine (docs/BENCHMARKS.md, "Bidder"). Each configuration is a quoted list of --Key=Value settings and
-# NAME=value environment variables (e.g. DOTNET_gcServer=0); "baseline" is the bare Kestrel endpoint that
-# only parses the JSON and answers 204 (the wrk baseline), under the same load tool:
+# NAME=value environment variables (e.g. DOTNET_gcServer=0); a configuration containing the word "baseline"
+# runs the bare Kestrel endpoint that only parses the JSON and answers 204 (the wrk baseline; with its
+# variables, if any) under the same load tool:
 #   bash benchmarks/wrk/latency-ab.sh "" baseline "--Bidder:LogEvents=false" "DOTNET_gcServer=0"
 # ROUNDS (default 2) rounds of RATE (2000) requests/s for DURATION (20) seconds each, after a 5 s warm-up.
 # CLIENT=http (default: HttpClient) or raw (a blocking socket and thread per connection; see LoadGenerator).
@@ -25,18 +26,24 @@ thread_cpu() {
 }
 for round in $(seq 1 "$ROUNDS"); do
   for config in "$@"; do
-    settings=() variables=()
+    settings=() variables=() bare=false
     for item in $config; do
-      case "$item" in --*) settings+=("$item") ;; *=*) variables+=("$item") ;; esac
+      case "$item" in --*) settings+=("$item") ;; *=*) variables+=("$item") ;; baseline) bare=true ;; esac
     done
-    if [ "$config" = baseline ]; then
-      dotnet "$bench" bidder-baseline --urls http://127.0.0.1:5080 >"$work/bidder.log" 2>&1 &
+    if curl -s -o /dev/null --max-time 1 http://127.0.0.1:5080/; then
+      echo "something already listens on 127.0.0.1:5080; stop it first" >&2; exit 1
+    fi
+    if [ "$bare" = true ]; then
+      env "${variables[@]}" dotnet "$bench" bidder-baseline --urls http://127.0.0.1:5080 >"$work/bidder.log" 2>&1 &
     else
       env "${variables[@]}" dotnet "$bidder" --urls http://127.0.0.1:5080 --Registry:Path="$work/registry-$round" --Registry:DefaultModelPath="$model" \
         --Logging:LogLevel:Default=Warning --Kafka:Embedded:Shared=false "${settings[@]}" >"$work/bidder.log" 2>&1 &
     fi
     pid=$!
     for _ in $(seq 1 60); do curl -sf -o /dev/null http://127.0.0.1:5080/openrtb2/bid -H 'Content-Type: application/json' --data-binary "$(head -1 benchmarks/wrk/bodies.jsonl)" && break; sleep 0.5; done
+    if ! kill -0 "$pid" 2>/dev/null; then
+      echo "the server [${config:-as shipped}] exited before it answered; its log:" >&2; tail -20 "$work/bidder.log" >&2; exit 1
+    fi
     cpu_before=$(thread_cpu "$pid")
     out=$(dotnet "$bench" bidder-load --url http://127.0.0.1:5080/openrtb2/bid --bodies benchmarks/wrk/bodies.jsonl \
       --rate "$RATE" --seconds "$SECONDS_EACH" --connections 16 --warmup 5 --client "$CLIENT")

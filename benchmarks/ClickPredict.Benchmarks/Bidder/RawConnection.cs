@@ -13,7 +13,7 @@ internal sealed class RawConnection : IDisposable
 {
     private readonly Uri _url;
     private readonly byte[] _buffer = new byte[256 * 1024];
-    private Socket _socket;
+    private Socket? _socket;
     private int _start;
     private int _end;
 
@@ -33,6 +33,7 @@ internal sealed class RawConnection : IDisposable
     /// <summary>Sends <paramref name="request"/> and reads its whole answer; returns the status code.</summary>
     public int Send(byte[] request)
     {
+        _socket ??= Connect(_url);
         _socket.Send(request);
         var headerEnd = ReadUntil("\r\n\r\n"u8);
         var head = Encoding.ASCII.GetString(_buffer, _start, headerEnd - _start);
@@ -98,15 +99,15 @@ internal sealed class RawConnection : IDisposable
         return status;
     }
 
-    /// <summary>A new connection in place of this one (after an error or a <c>Connection: close</c>).</summary>
+    /// <summary>Drops this connection (after an error or a <c>Connection: close</c>); the next send opens a new one.</summary>
     public void Reconnect()
     {
-        _socket.Dispose();
+        _socket?.Dispose();
+        _socket = null;
         _start = _end = 0;
-        _socket = Connect(_url);
     }
 
-    public void Dispose() => _socket.Dispose();
+    public void Dispose() => _socket?.Dispose();
 
     private static Socket Connect(Uri url)
     {
@@ -161,7 +162,7 @@ internal sealed class RawConnection : IDisposable
             throw new InvalidDataException("an answer's head is larger than the buffer");
         }
 
-        var read = _socket.Receive(_buffer, _end, _buffer.Length - _end, SocketFlags.None);
+        var read = _socket!.Receive(_buffer, _end, _buffer.Length - _end, SocketFlags.None);
         if (read == 0)
         {
             throw new IOException("the server closed the connection");
