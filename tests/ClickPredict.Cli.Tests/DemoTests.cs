@@ -35,7 +35,7 @@ public class DemoTests
         Assert.StartsWith("ctr-default", summary.Models[0].Label, StringComparison.Ordinal);
         Assert.True(summary.Models.Count >= 2, "only the default model served labelled impressions");
         Assert.All(summary.Models, m => Assert.True(m.LiveLogLoss > 0 && m.BestLogLoss > 0));
-        Assert.True(summary.LiveLogLossImproved, string.Join("; ", summary.Models.Select(m => $"{m.Label} gap {m.Gap}")));
+        Assert.True(summary.LiveLogLossImproved, $"published models' pooled gap {summary.PublishedGap}; " + string.Join("; ", summary.Models.Select(m => $"{m.Label} gap {m.Gap} over {m.Impressions}")));
 
         // What the bidder swapped in is what the trainer published, with its lineage, in the registry kept in --dir.
         var index = new ModelRegistry(Path.Combine(directory.Path, "registry")).ReadIndex();
@@ -103,8 +103,38 @@ public class DemoTests
         Assert.Contains("ctr-default@1", text, StringComparison.Ordinal);
         Assert.Contains("0.0280", text, StringComparison.Ordinal);
         Assert.Contains("0.0070", text, StringComparison.Ordinal);
-        Assert.Contains("75% of the gap closed", text, StringComparison.Ordinal);
+        Assert.True(text.Contains("75% of the gap closed", StringComparison.Ordinal), text);
         Assert.Contains("3 models published", text, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// The verdict pools the impressions of every model served after the first: one late model's few hundred
+    /// impressions say little on their own (a noisy gap above the first's must not overturn the rest).
+    /// </summary>
+    [Fact]
+    public void Judge_PoolsTheModelsServedAfterTheFirstByImpressions()
+    {
+        ServedModel Model(string label, long impressions, double? live, double? best = 0.2) =>
+            new() { Label = label, Impressions = impressions, LiveLogLoss = live, BestLogLoss = best };
+
+        var judged = DemoRunner.Judge([
+            Model("none-yet", 0, null, null),
+            Model("ctr-default@1", 4_000, 0.23),
+            Model("ctr@1", 1_500, 0.22),
+            Model("ctr@2", 300, 0.24),
+        ]);
+
+        Assert.NotNull(judged);
+        var (first, gap, impressions, count) = judged.Value;
+        Assert.Equal("ctr-default@1", first.Label);
+        Assert.Equal(1_800, impressions);
+        Assert.Equal(2, count);
+        // (0.02 x 1,500 + 0.04 x 300) / 1,800: below the first's 0.03 though the last model alone is above it.
+        Assert.Equal(0.042 / 1.8, gap, 9);
+
+        // Too few impressions after the first: no verdict.
+        Assert.Null(DemoRunner.Judge([Model("ctr-default@1", 4_000, 0.23), Model("ctr@1", DemoRunner.MinImpressionsToJudge - 1, 0.21)]));
+        Assert.Null(DemoRunner.Judge([Model("ctr-default@1", 4_000, 0.23)]));
     }
 
     [Fact]

@@ -92,8 +92,7 @@ internal sealed class DemoRunner(CliContext context, DemoSettings settings)
         var counters = tally.Snapshot();
         var (p50, p99) = tally.OverallLatency();
         var models = ServedModels(monitor.Bidder, tally, long.MaxValue);
-        var first = models.FirstOrDefault(m => m.Gap is not null);
-        var last = models.LastOrDefault(m => m.Gap is not null && m.Impressions >= MinImpressionsToJudge);
+        var judged = Judge(models);
         return new DemoSummary
         {
             Seconds = Math.Round(seconds, 1),
@@ -115,14 +114,41 @@ internal sealed class DemoRunner(CliContext context, DemoSettings settings)
             ModelsPublished = monitor.Trainer?.Published ?? 0,
             Swaps = monitor.Swaps,
             Models = models,
-            LiveLogLossImproved = first is not null && last is not null && !ReferenceEquals(first, last) && last.Gap < first.Gap,
+            PublishedGap = judged?.PublishedGap,
+            LiveLogLossImproved = judged is { } j && j.PublishedGap < j.First.Gap,
             Warnings = log.Warnings,
             LoggedErrors = log.Errors,
             RecentLog = log.Recent,
         };
     }
 
-    /// <summary>Labelled impressions a model must have served before its live log loss is compared.</summary>
+    /// <summary>
+    /// The first model with a live log loss (the one serving when traffic began) and the gap of every model
+    /// served after it taken together (their impressions pooled: each model's gap is a mean per impression),
+    /// when those impressions number at least <see cref="MinImpressionsToJudge"/>; null otherwise. Pooled,
+    /// because one late model's few hundred impressions give a gap too noisy to judge by.
+    /// </summary>
+    public static (ServedModel First, double PublishedGap, long PublishedImpressions, int PublishedModels)? Judge(IReadOnlyList<ServedModel> models)
+    {
+        ArgumentNullException.ThrowIfNull(models);
+        var first = models.FirstOrDefault(m => m.Gap is not null);
+        if (first is null)
+        {
+            return null;
+        }
+
+        var later = models.SkipWhile(m => !ReferenceEquals(m, first)).Skip(1).Where(m => m.Gap is not null && m.Impressions > 0).ToList();
+        var impressions = later.Sum(m => m.Impressions);
+        if (impressions < MinImpressionsToJudge)
+        {
+            return null;
+        }
+
+        var gap = later.Sum(m => m.Gap!.Value * m.Impressions) / impressions;
+        return (first, gap, impressions, later.Count);
+    }
+
+    /// <summary>Labelled impressions the models after the first must have served, together, before their live log loss is compared.</summary>
     public const int MinImpressionsToJudge = 200;
 
     /// <summary>

@@ -48,7 +48,13 @@ internal sealed record DemoSummary
     /// <summary>Each model the bidder served, in order, with its live log loss against the best possible on the same impressions.</summary>
     public IReadOnlyList<ServedModel> Models { get; init; } = [];
 
-    /// <summary>Whether the last model served (on enough impressions) is closer to the best possible log loss than the first.</summary>
+    /// <summary>
+    /// The gap to the best possible log loss of every model served after the first, their impressions
+    /// pooled (null until they have served enough of them); see <see cref="DemoRunner.Judge"/>.
+    /// </summary>
+    public double? PublishedGap { get; init; }
+
+    /// <summary>Whether the models served after the first, together, are closer to the best possible log loss than the first.</summary>
     public bool LiveLogLossImproved { get; init; }
 
     public long Warnings { get; init; }

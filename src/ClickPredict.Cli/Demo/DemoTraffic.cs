@@ -28,12 +28,14 @@ internal sealed class DemoTraffic : IDisposable
     private readonly DemoTally _tally;
     private readonly Dictionary<string, SimCreative> _creatives;
     private readonly SemaphoreSlim _slots = new(MaxInFlight, MaxInFlight);
+    private readonly TimeProvider _time;
 
-    public DemoTraffic(TrafficSimulator simulator, HttpClient http, DemoTally tally)
+    public DemoTraffic(TrafficSimulator simulator, HttpClient http, DemoTally tally, TimeProvider? time = null)
     {
         _simulator = simulator;
         _http = http;
         _tally = tally;
+        _time = time ?? TimeProvider.System;
         _creatives = simulator.Creatives.ToDictionary(c => c.CreativeId, StringComparer.Ordinal);
     }
 
@@ -45,17 +47,23 @@ internal sealed class DemoTraffic : IDisposable
     /// <summary>Sends <paramref name="qps"/> requests a second until <paramref name="duration"/> has passed or the token fires, then waits for the auctions in flight.</summary>
     public async Task RunAsync(int qps, TimeSpan duration, CancellationToken cancellationToken)
     {
-        var clock = Stopwatch.StartNew();
+        var start = _time.GetTimestamp();
         long sent = 0;
-        while (!cancellationToken.IsCancellationRequested && clock.Elapsed < duration)
+        while (!cancellationToken.IsCancellationRequested)
         {
-            // One reading of the clock: read twice, the wait could come out negative (Task.Delay refuses that).
-            var wait = TimeSpan.FromSeconds((double)sent / qps) - clock.Elapsed;
+            // One reading of the clock per request: read twice, the wait could come out negative (Task.Delay refuses that).
+            var elapsed = _time.GetElapsedTime(start);
+            if (elapsed >= duration)
+            {
+                break;
+            }
+
+            var wait = TimeSpan.FromSeconds((double)sent / qps) - elapsed;
             if (wait > TimeSpan.Zero)
             {
                 try
                 {
-                    await Task.Delay(wait, cancellationToken).ConfigureAwait(false);
+                    await Task.Delay(wait, _time, cancellationToken).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException)
                 {

@@ -98,12 +98,11 @@ internal sealed class DemoView(DemoSettings settings, Uri bidderUrl, DemoTally t
         }
 
         console.Write(table);
-        var first = s.Models.FirstOrDefault(m => m.Gap is not null);
-        var last = s.Models.LastOrDefault(m => m.Gap is not null && m.Impressions >= DemoRunner.MinImpressionsToJudge);
-        if (s.LiveLogLossImproved && first is not null && last is not null)
+        if (s.LiveLogLossImproved && DemoRunner.Judge(s.Models) is { } judged)
         {
+            var (first, gap, impressions, count) = judged;
             console.MarkupLine(Escape(string.Create(CultureInfo.InvariantCulture,
-                $"Live log loss moved towards the best possible: {first.Label} was {first.Gap:0.0000} above it, {last.Label} {last.Gap:0.0000} ({(1 - (last.Gap!.Value / first.Gap!.Value)) * 100:0}% of the gap closed).")));
+                $"Live log loss moved towards the best possible: {(1 - (gap / first.Gap!.Value)) * 100:0}% of the gap closed ({first.Label} {first.Gap:0.0000} above it; the {count} model(s) after it {gap:0.0000}, over {impressions:N0} impressions).")));
         }
         else
         {

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
 using System.Text.Json.Serialization;
@@ -21,7 +22,7 @@ internal sealed record BrokerAdvertisement(
     public const string LockFileName = "kafka-embedded.lock";
 
     /// <summary>How long a liveness probe waits for a TCP connect to one broker.</summary>
-    private static readonly TimeSpan s_connectTimeout = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan s_connectTimeout = TimeSpan.FromSeconds(2);
 
     public static BrokerAdvertisement ForCurrentProcess(string bootstrapServers, int brokers)
     {
@@ -137,19 +138,47 @@ internal sealed record BrokerAdvertisement(
         }
     }
 
+    /// <summary>
+    /// Whether <paramref name="host"/>:<paramref name="port"/> accepts a TCP connection within the timeout.
+    /// Synchronous on the calling thread (a non-blocking connect and a poll), so a busy thread pool cannot
+    /// make a live broker look dead (an asynchronous connect's completion waits for a pool thread).
+    /// </summary>
     private static bool Accepts(string host, int port)
     {
+        IPAddress[] addresses;
         try
         {
-            using var client = new TcpClient();
-            using var timeout = new CancellationTokenSource(s_connectTimeout);
-            client.ConnectAsync(host, port, timeout.Token).AsTask().GetAwaiter().GetResult();
-            return true;
+            addresses = IPAddress.TryParse(host, out var literal) ? [literal] : Dns.GetHostAddresses(host);
         }
-        catch (Exception e) when (e is SocketException or OperationCanceledException or IOException)
+        catch (SocketException)
         {
             return false;
         }
+
+        foreach (var address in addresses)
+        {
+            using var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { Blocking = false };
+            try
+            {
+                socket.Connect(address, port);
+                return true;
+            }
+            catch (SocketException e) when (e.SocketErrorCode is SocketError.WouldBlock or SocketError.InProgress)
+            {
+                // Connecting: writable once connected, in error once refused.
+                var micros = (int)(s_connectTimeout.Ticks / 10);
+                if (socket.Poll(micros, SelectMode.SelectWrite) && (int)socket.GetSocketOption(SocketOptionLevel.Socket, SocketOptionName.Error)! == 0)
+                {
+                    return true;
+                }
+            }
+            catch (SocketException)
+            {
+                // Refused or unreachable: try the next address.
+            }
+        }
+
+        return false;
     }
 }
 
