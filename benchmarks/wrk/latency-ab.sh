@@ -7,6 +7,9 @@
 #   bash benchmarks/wrk/latency-ab.sh "" baseline "--Bidder:LogEvents=false" "DOTNET_gcServer=0"
 # ROUNDS (default 2) rounds of RATE (2000) requests/s for DURATION (20) seconds each, after a 5 s warm-up.
 # CLIENT=http (default: HttpClient) or raw (a blocking socket and thread per connection; see LoadGenerator).
+# BROKER=inprocess (default: the bidder runs the embedded broker itself) or separate (a trainer process with
+# its joiner and learner off hosts the embedded broker and the bidder joins it, as bidders join a cluster
+# elsewhere; the broker's threads leave the bidder's process, not the machine).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROUNDS=${ROUNDS:-2}
@@ -16,6 +19,19 @@ CLIENT=${CLIENT:-http}
 # shellcheck source=benchmarks/wrk/prepare.sh
 source benchmarks/wrk/prepare.sh
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
+broker_settings=(--Kafka:Embedded:Shared=false)
+if [ "${BROKER:-inprocess}" = separate ]; then
+  dotnet build -c Release src/ClickPredict.Trainer -v q -nologo >/dev/null
+  discovery="$work/discovery"
+  dotnet src/ClickPredict.Trainer/bin/Release/net10.0/ClickPredict.Trainer.dll --urls http://127.0.0.1:5095 \
+    --Trainer:Joiner:Enabled=false --Trainer:Learner:Enabled=false --Trainer:StateDirectory="$work/trainer-state" \
+    --Registry:Path="$work/trainer-registry" --Logging:LogLevel:Default=Warning \
+    --Kafka:Embedded:DiscoveryDirectory="$discovery" >"$work/broker.log" 2>&1 &
+  for _ in $(seq 1 60); do [ -f "$discovery/kafka-embedded.json" ] && break; sleep 0.5; done
+  [ -f "$discovery/kafka-embedded.json" ] || { echo "the broker host did not start; its log:" >&2; tail -20 "$work/broker.log" >&2; exit 1; }
+  echo "broker: embedded, in a separate process ($(grep -o '"bootstrapServers": *"[^"]*"' "$discovery/kafka-embedded.json"))"
+  broker_settings=(--Kafka:Embedded:Shared=true --Kafka:Embedded:DiscoveryDirectory="$discovery")
+fi
 # CPU ticks by thread name of process $1, one "name|ticks" line per name (/proc/PID/task/*/stat, user + system).
 thread_cpu() {
   for task in /proc/"$1"/task/*; do
@@ -37,7 +53,7 @@ for round in $(seq 1 "$ROUNDS"); do
       env "${variables[@]}" dotnet "$bench" bidder-baseline --urls http://127.0.0.1:5080 >"$work/bidder.log" 2>&1 &
     else
       env "${variables[@]}" dotnet "$bidder" --urls http://127.0.0.1:5080 --Registry:Path="$work/registry-$round" --Registry:DefaultModelPath="$model" \
-        --Logging:LogLevel:Default=Warning --Kafka:Embedded:Shared=false "${settings[@]}" >"$work/bidder.log" 2>&1 &
+        --Logging:LogLevel:Default=Warning "${broker_settings[@]}" "${settings[@]}" >"$work/bidder.log" 2>&1 &
     fi
     pid=$!
     for _ in $(seq 1 60); do curl -sf -o /dev/null http://127.0.0.1:5080/openrtb2/bid -H 'Content-Type: application/json' --data-binary "$(head -1 benchmarks/wrk/bodies.jsonl)" && break; sleep 0.5; done
@@ -47,7 +63,7 @@ for round in $(seq 1 "$ROUNDS"); do
     cpu_before=$(thread_cpu "$pid")
     out=$(dotnet "$bench" bidder-load --url http://127.0.0.1:5080/openrtb2/bid --bodies benchmarks/wrk/bodies.jsonl \
       --rate "$RATE" --seconds "$SECONDS_EACH" --connections 16 --warmup 5 --client "$CLIENT")
-    echo "round $round [${config:-as shipped}] client $CLIENT load $(cut -d' ' -f1 /proc/loadavg): $(echo "$out" | grep -E '^latency' ) | $(echo "$out" | grep -E '^requests' | cut -d';' -f2-) | $(echo "$out" | grep -E 'schedule lag')"
+    echo "round $round [${config:-as shipped}] client $CLIENT broker ${BROKER:-inprocess} load $(cut -d' ' -f1 /proc/loadavg): $(echo "$out" | grep -E '^latency' ) | $(echo "$out" | grep -E '^requests' | cut -d';' -f2-) | $(echo "$out" | grep -E 'schedule lag')"
     # The server's CPU over the warm-up and the measured run, per request, by thread name (ticks of 10 ms).
     thread_cpu "$pid" | awk -v before="$cpu_before" -v requests="$((RATE * (SECONDS_EACH + 5)))" '
       BEGIN { n = split(before, lines, "\n"); for (i = 1; i <= n; i++) { split(lines[i], f, "|"); b[f[1]] = f[2] } }

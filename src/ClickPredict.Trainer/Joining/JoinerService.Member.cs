@@ -41,10 +41,9 @@ internal sealed partial class JoinerService
         private volatile int _partitionCount;
         private long _pending;
 
-        public Member(JoinerService owner, int index)
+        public Member(JoinerService owner)
         {
             _owner = owner;
-            Index = index;
             _clients = owner._clients;
             _options = owner._options;
             _windows = owner._windows;
@@ -57,8 +56,6 @@ internal sealed partial class JoinerService
             _outputs = owner._outputs;
             _onDelivery = owner._onDelivery;
         }
-
-        public int Index { get; }
 
         /// <summary>Partitions this member holds (read by <see cref="Report"/> on any member's thread).</summary>
         public int PartitionCount

@@ -108,7 +108,7 @@ internal sealed partial class JoinerService : TrainerLoop
         try
         {
             _producer = BuildProducer();
-            _members = [.. Enumerable.Range(0, _options.Joiner.Consumers).Select(i => new Member(this, i))];
+            _members = [.. Enumerable.Range(0, _options.Joiner.Consumers).Select(_ => new Member(this))];
             var others = _members.Skip(1)
                 .Select(m => Task.Factory.StartNew(() => RunMember(m, failed), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default))
                 .ToArray();
