@@ -183,13 +183,14 @@ public sealed class EventProducer : IDisposable
         return false;
     }
 
-    // Runs on the producer's poll thread.
+    // Runs on the producer's poll thread. The metric is recorded before the count moves: a reader that
+    // sees the count (or Pending reach zero) then finds the metric too.
     private void OnDelivery(DeliveryReport<string, byte[]> report)
     {
         if (report.Error.IsError)
         {
-            var failed = Interlocked.Increment(ref _deliveryFailed);
             _metrics.DeliveryFailed(report.Topic, report.Error.Code);
+            var failed = Interlocked.Increment(ref _deliveryFailed);
             if (_failureLog.ShouldLog())
             {
                 Log.DeliveriesFailing(_logger, report.Error.Code, failed);
@@ -197,8 +198,8 @@ public sealed class EventProducer : IDisposable
         }
         else
         {
-            Interlocked.Increment(ref _delivered);
             _metrics.Produced(report.Topic);
+            Interlocked.Increment(ref _delivered);
         }
     }
 
