@@ -39,7 +39,7 @@ public class DemoFaultTests
         var counters = tally.Snapshot();
         Assert.Equal(0, counters.Errors);
         Assert.True(await Eventually(async () => (await Poll(monitor)).ExamplesEmitted >= counters.Wins, TimeSpan.FromSeconds(60)),
-            $"the trainer joined {monitor.Trainer?.ExamplesEmitted} examples of {counters.Wins} wins");
+            $"the trainer joined {monitor.Trainer?.ExamplesEmitted} examples of {counters.Wins} wins; trainer failure: {monitor.Trainer?.Failure ?? "none"}");
         await Task.Delay(TimeSpan.FromSeconds(settings.LabelDelaySeconds + 1));
         var trainer = await Poll(monitor);
         Assert.Equal(counters.Wins, trainer.ExamplesEmitted);

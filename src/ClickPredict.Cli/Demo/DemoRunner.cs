@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net;
+using ClickPredict.Core.Registry;
 using ClickPredict.Core.Simulation;
 using Spectre.Console;
 
@@ -84,10 +85,22 @@ internal sealed class DemoRunner(CliContext context, DemoSettings settings)
         await Task.Delay(TimeSpan.FromSeconds(settings.LabelDelaySeconds + settings.BucketSeconds), CancellationToken.None).ConfigureAwait(false);
         await monitor.PollAsync(CancellationToken.None).ConfigureAwait(false);
         await system.StopAsync().ConfigureAwait(false);
-        return Summarize(seconds, cancellationToken.IsCancellationRequested, tally, monitor, system.Log);
+        // The trainer may publish once more between the last poll and its stop: the registry it published
+        // to has the last word (it can hold fewer than were published only once retention drops some).
+        int registered;
+        try
+        {
+            registered = new ModelRegistry(Path.Combine(system.Directory, "registry")).ReadIndex().Versions.Count;
+        }
+        catch (RegistryException)
+        {
+            registered = 0;
+        }
+
+        return Summarize(seconds, cancellationToken.IsCancellationRequested, tally, monitor, system.Log, registered);
     }
 
-    private DemoSummary Summarize(double seconds, bool interrupted, DemoTally tally, DemoMonitor monitor, DemoLog log)
+    private DemoSummary Summarize(double seconds, bool interrupted, DemoTally tally, DemoMonitor monitor, DemoLog log, int registered)
     {
         var counters = tally.Snapshot();
         var (p50, p99) = tally.OverallLatency();
@@ -111,7 +124,7 @@ internal sealed class DemoRunner(CliContext context, DemoSettings settings)
             ClientP99Ms = p99,
             ExamplesJoined = monitor.Trainer?.ExamplesEmitted ?? 0,
             ExamplesLearned = monitor.Trainer?.ExamplesLearned ?? 0,
-            ModelsPublished = monitor.Trainer?.Published ?? 0,
+            ModelsPublished = Math.Max(monitor.Trainer?.Published ?? 0, registered),
             Swaps = monitor.Swaps,
             Models = models,
             PublishedGap = judged?.PublishedGap,
