@@ -1,8 +1,5 @@
 using ClickPredict.Core.Events;
-using ClickPredict.Kafka;
 using ClickPredict.Trainer.Diagnostics;
-using ClickPredict.Trainer.Hosting;
-using ClickPredict.Trainer.Options;
 using Confluent.Kafka;
 
 namespace ClickPredict.Trainer.Joining;
@@ -19,20 +16,8 @@ internal sealed partial class JoinerService
         private const int TickMs = 50;
 
         private readonly JoinerService _owner;
-        private readonly KafkaClientFactory _clients;
-        private readonly TrainerOptions _options;
-        private readonly JoinWindows _windows;
-        private readonly TrainerMetrics _metrics;
-        private readonly TrainerStatus _status;
-        private readonly ILogger _logger;
-        private readonly string[] _topics;
-        private readonly string _examplesTopic;
-        private readonly Dictionary<string, JoinTopic> _topicIndex;
-        private readonly System.Collections.Concurrent.ConcurrentDictionary<int, OutputPartition> _outputs;
-        private readonly Action<DeliveryReport<string, byte[]>> _onDelivery;
         private readonly Dictionary<int, PartitionJoin> _states = [];
         private readonly List<JoinedAuction> _finished = [];
-        private IProducer<string, byte[]>? _producer;
         private IConsumer<string, byte[]>? _consumer;
         private CancellationToken _stopping;
         private long _lastTick;
@@ -41,21 +26,9 @@ internal sealed partial class JoinerService
         private volatile int _partitionCount;
         private long _pending;
 
-        public Member(JoinerService owner)
-        {
-            _owner = owner;
-            _clients = owner._clients;
-            _options = owner._options;
-            _windows = owner._windows;
-            _metrics = owner._metrics;
-            _status = owner._status;
-            _logger = owner._logger;
-            _topics = owner._topics;
-            _examplesTopic = owner._examplesTopic;
-            _topicIndex = owner._topicIndex;
-            _outputs = owner._outputs;
-            _onDelivery = owner._onDelivery;
-        }
+        // The service's configuration, metrics, producer and delivery book-keeping are read through _owner
+        // (a nested class sees its private fields): one copy of each, shared by every member.
+        public Member(JoinerService owner) => _owner = owner;
 
         /// <summary>Partitions this member holds (read by <see cref="Report"/> on any member's thread).</summary>
         public int PartitionCount
@@ -77,11 +50,10 @@ internal sealed partial class JoinerService
         public void Run(CancellationToken token)
         {
             _stopping = token;
-            _producer = _owner._producer;
             try
             {
                 _consumer = BuildConsumer();
-                _consumer.Subscribe(_topics);
+                _consumer.Subscribe(_owner._topics);
                 while (!token.IsCancellationRequested)
                 {
                     if (_owner._deliveryError is { } failed)
@@ -96,7 +68,7 @@ internal sealed partial class JoinerService
                     }
                     catch (ConsumeException e) when (!e.Error.IsFatal)
                     {
-                        Log.JoinerConsumeError(_logger, e.Error.Code, e.Error.Reason);
+                        Log.JoinerConsumeError(_owner._logger, e.Error.Code, e.Error.Reason);
                     }
 
                     if (result is not null && !result.IsPartitionEOF)
@@ -125,13 +97,13 @@ internal sealed partial class JoinerService
 
         private IConsumer<string, byte[]> BuildConsumer()
         {
-            var config = _clients.CreateConsumerConfig(_options.Joiner.GroupId);
+            var config = _owner._clients.CreateConsumerConfig(_owner._options.Joiner.GroupId);
             // Range hands partition p of every subscribed topic to the same member: the co-partitioning the join needs.
             config.PartitionAssignmentStrategy = PartitionAssignmentStrategy.Range;
             // Only the topic name: no headers or timestamps marshalled (and allocated) per message.
             config.ConsumeResultFields = "topic";
             return new ConsumerBuilder<string, byte[]>(config)
-                .SetLogHandler((_, message) => LogLibrdkafka(message))
+                .SetLogHandler((_, message) => _owner.LogLibrdkafka(message))
                 .SetPartitionsAssignedHandler(OnAssigned)
                 .SetPartitionsRevokedHandler(OnRevoked)
                 .SetPartitionsLostHandler(OnLost)
@@ -150,7 +122,7 @@ internal sealed partial class JoinerService
         private void Handle(ConsumeResult<string, byte[]> result)
         {
             var partition = result.Partition.Value;
-            if (!_topicIndex.TryGetValue(result.Topic, out var topic) || !_states.TryGetValue(partition, out var state))
+            if (!_owner._topicIndex.TryGetValue(result.Topic, out var topic) || !_states.TryGetValue(partition, out var state))
             {
                 return;
             }
@@ -177,7 +149,7 @@ internal sealed partial class JoinerService
             catch (EventFormatException e)
             {
                 outcome = JoinResult.Malformed;
-                Log.JoinerMalformed(_logger, result.Topic, partition, result.Offset.Value, e.Message);
+                Log.JoinerMalformed(_owner._logger, result.Topic, partition, result.Offset.Value, e.Message);
             }
 
             // Counted here and added to the metric once a tick: a tagged counter per event costs more than the join.
@@ -196,14 +168,14 @@ internal sealed partial class JoinerService
             {
                 if (_eventTally[i] > 0)
                 {
-                    _metrics.JoinerEvents(_topics[i / ResultCount], (JoinResult)(i % ResultCount), _eventTally[i]);
+                    _owner._metrics.JoinerEvents(_owner._topics[i / ResultCount], (JoinResult)(i % ResultCount), _eventTally[i]);
                     _eventTally[i] = 0;
                 }
             }
 
             for (var label = 0; label < 2; label++)
             {
-                _metrics.Examples(clicked: label == 1, _exampleTally[label]);
+                _owner._metrics.Examples(clicked: label == 1, _exampleTally[label]);
                 _exampleTally[label] = 0;
             }
         }
@@ -235,17 +207,17 @@ internal sealed partial class JoinerService
             Pending = pending;
             _owner.Report();
             FlushTallies();
-            if (_logger.IsEnabled(LogLevel.Debug) && now - _lastDiagnostics >= 5000)
+            if (_owner._logger.IsEnabled(LogLevel.Debug) && now - _lastDiagnostics >= 5000)
             {
                 _lastDiagnostics = now;
                 foreach (var state in _states.Values)
                 {
     #pragma warning disable CA1873 // Guarded by IsEnabled above; once every 5 s.
-                    Log.JoinerPartitionState(_logger, state.Partition, string.Join('/', state.NextOffsets), string.Join('/', Enumerable.Range(0, 3).Select(t => _consumer!.GetWatermarkOffsets(new TopicPartition(_topics[t], state.Partition)).High.Value)), state.WatermarkMs, string.Join('/', state.MaxEventMs), state.PendingCount);
+                    Log.JoinerPartitionState(_owner._logger, state.Partition, string.Join('/', state.NextOffsets), string.Join('/', Enumerable.Range(0, 3).Select(t => _consumer!.GetWatermarkOffsets(new TopicPartition(_owner._topics[t], state.Partition)).High.Value)), state.WatermarkMs, string.Join('/', state.MaxEventMs), state.PendingCount);
     #pragma warning restore CA1873
                 }
             }
-            if (force || now - _lastCheckpoint >= _options.Joiner.CheckpointIntervalMs)
+            if (force || now - _lastCheckpoint >= _owner._options.Joiner.CheckpointIntervalMs)
             {
                 _lastCheckpoint = now;
                 Checkpoint(_states.Values.ToList(), force, commit: false);
@@ -270,7 +242,7 @@ internal sealed partial class JoinerService
 
             var watermark = caughtUp ? latest : lagging;
             var idleFor = now - state.LastArrivalTicks;
-            if (caughtUp && _options.Joiner.IdleAdvanceMs > 0 && idleFor >= _options.Joiner.IdleAdvanceMs && state.WatermarkMs != long.MinValue)
+            if (caughtUp && _owner._options.Joiner.IdleAdvanceMs > 0 && idleFor >= _owner._options.Joiner.IdleAdvanceMs && state.WatermarkMs != long.MinValue)
             {
                 watermark = Math.Max(watermark, state.WatermarkMs + elapsedMs);
             }
@@ -280,7 +252,7 @@ internal sealed partial class JoinerService
 
         private bool CaughtUp(PartitionJoin state, int topic)
         {
-            var tp = new TopicPartition(_topics[topic], state.Partition);
+            var tp = new TopicPartition(_owner._topics[topic], state.Partition);
             var marks = _consumer!.GetWatermarkOffsets(tp);
             if (marks.High.IsSpecial)
             {
@@ -302,19 +274,19 @@ internal sealed partial class JoinerService
             switch (auction.End)
             {
                 case AuctionEnd.NotWon:
-                    _metrics.Unmatched("not_won");
-                    _metrics.Unmatched("click_without_impression", auction.ClicksWithoutImpression);
+                    _owner._metrics.Unmatched("not_won");
+                    _owner._metrics.Unmatched("click_without_impression", auction.ClicksWithoutImpression);
                     return;
                 case AuctionEnd.ImpressionWithoutBid:
-                    _metrics.Unmatched("impression_without_bid");
-                    _metrics.Unmatched("click_without_impression", auction.ClicksWithoutImpression);
+                    _owner._metrics.Unmatched("impression_without_bid");
+                    _owner._metrics.Unmatched("click_without_impression", auction.ClicksWithoutImpression);
                     return;
                 case AuctionEnd.ClickWithoutImpression:
-                    _metrics.Unmatched("click_without_impression", auction.ClicksWithoutImpression);
+                    _owner._metrics.Unmatched("click_without_impression", auction.ClicksWithoutImpression);
                     return;
             }
 
-            _metrics.Unmatched("click_after_window", auction.ClicksOutsideWindow);
+            _owner._metrics.Unmatched("click_after_window", auction.ClicksOutsideWindow);
             byte[] example;
             try
             {
@@ -323,27 +295,27 @@ internal sealed partial class JoinerService
             }
             catch (EventFormatException e)
             {
-                Log.JoinerMalformed(_logger, _topics[0], state.Partition, -1, e.Message);
-                _metrics.Unmatched("malformed_bid");
+                Log.JoinerMalformed(_owner._logger, _owner._topics[0], state.Partition, -1, e.Message);
+                _owner._metrics.Unmatched("malformed_bid");
                 return;
             }
 
             Produce(state, auction.BidId, example, token);
             _exampleTally[auction.ClickTimeUnixMs is not null ? 1 : 0]++;
-            _status.Emitted();
+            _owner._status.Emitted();
         }
 
         private void Produce(PartitionJoin state, string key, byte[] value, CancellationToken token)
         {
-            var output = _outputs[state.Partition];
-            var target = new TopicPartition(_examplesTopic, state.Partition);
+            var output = _owner._outputs[state.Partition];
+            var target = new TopicPartition(_owner._examplesTopic, state.Partition);
             var message = new Message<string, byte[]> { Key = key, Value = value };
             while (true)
             {
                 try
                 {
                     Interlocked.Increment(ref output.Unacknowledged);
-                    _producer!.Produce(target, message, _onDelivery);
+                    _owner._producer!.Produce(target, message, _owner._onDelivery);
                     return;
                 }
                 catch (ProduceException<string, byte[]> e) when (e.Error.Code == ErrorCode.Local_QueueFull)
@@ -357,7 +329,7 @@ internal sealed partial class JoinerService
                     }
 
                     // Back-pressure: wait for deliveries to make room.
-                    _producer!.Flush(TimeSpan.FromMilliseconds(100));
+                    _owner._producer!.Flush(TimeSpan.FromMilliseconds(100));
                 }
                 catch (KafkaException)
                 {
@@ -377,32 +349,32 @@ internal sealed partial class JoinerService
                 return;
             }
 
-            if (due.Any(s => Interlocked.Read(ref _outputs[s.Partition].Unacknowledged) > 0))
+            if (due.Any(s => Interlocked.Read(ref _owner._outputs[s.Partition].Unacknowledged) > 0))
             {
-                _producer!.Flush(TimeSpan.FromMilliseconds(_clients.Options.Producer.FlushTimeoutMs));
+                _owner._producer!.Flush(TimeSpan.FromMilliseconds(_owner._clients.Options.Producer.FlushTimeoutMs));
             }
 
             var offsets = new List<TopicPartitionOffset>();
             foreach (var state in due)
             {
-                var output = _outputs[state.Partition];
+                var output = _owner._outputs[state.Partition];
                 var unacknowledged = Interlocked.Read(ref output.Unacknowledged);
                 if (state.Tainted || unacknowledged > 0)
                 {
-                    _metrics.JoinerCheckpoint(written: false);
-                    Log.JoinerCheckpointDeferred(_logger, state.Partition, unacknowledged);
+                    _owner._metrics.JoinerCheckpoint(written: false);
+                    Log.JoinerCheckpointDeferred(_owner._logger, state.Partition, unacknowledged);
                     continue;
                 }
 
                 state.ExamplesNextOffset = Math.Max(state.ExamplesNextOffset, Interlocked.Read(ref output.NextOffset));
                 state.ToCheckpoint().Save(CheckpointPath(state.Partition));
                 state.Dirty = false;
-                _metrics.JoinerCheckpoint(written: true);
+                _owner._metrics.JoinerCheckpoint(written: true);
                 for (var t = 0; t < 3; t++)
                 {
                     if (state.NextOffsets[t] >= 0)
                     {
-                        offsets.Add(new TopicPartitionOffset(_topics[t], state.Partition, state.NextOffsets[t]));
+                        offsets.Add(new TopicPartitionOffset(_owner._topics[t], state.Partition, state.NextOffsets[t]));
                     }
                 }
             }
@@ -431,7 +403,7 @@ internal sealed partial class JoinerService
                 // Not committed now (e.g. a rebalance began as another member left): the checkpoint's
                 // offsets are what the partition's next owner resumes from anyway.
                 var partitions = offsets.Select(o => o.Partition.Value).Distinct().Count();
-                Log.JoinerCommitSkipped(_logger, partitions, e.Error.Code, e.Error.Reason);
+                Log.JoinerCommitSkipped(_owner._logger, partitions, e.Error.Code, e.Error.Reason);
             }
         }
 
@@ -441,9 +413,9 @@ internal sealed partial class JoinerService
             foreach (var group in partitions.GroupBy(p => p.Partition.Value))
             {
                 var partition = group.Key;
-                if (group.Count() != _topics.Length)
+                if (group.Count() != _owner._topics.Length)
                 {
-                    Log.JoinerNotCoPartitioned(_logger, group.First().Topic, partition);
+                    Log.JoinerNotCoPartitioned(_owner._logger, group.First().Topic, partition);
                 }
 
                 if (!_states.TryGetValue(partition, out var state))
@@ -454,7 +426,7 @@ internal sealed partial class JoinerService
 
                 foreach (var tp in group)
                 {
-                    var next = _topicIndex.TryGetValue(tp.Topic, out var t) ? state.NextOffsets[(int)t] : -1;
+                    var next = _owner._topicIndex.TryGetValue(tp.Topic, out var t) ? state.NextOffsets[(int)t] : -1;
                     result.Add(new TopicPartitionOffset(tp, next >= 0 ? new Offset(next) : Offset.Unset));
                 }
             }
@@ -486,11 +458,11 @@ internal sealed partial class JoinerService
 
         private void Drop(int partition, string reason)
         {
-            // The partition's output book-keeping (_outputs) stays: the producer may still hold examples of
+            // The partition's output book-keeping (_owner._outputs) stays: the producer may still hold examples of
             // it, and if the partition comes back, Restore must wait for them before it scans.
             if (_states.Remove(partition))
             {
-                Log.JoinerRevoked(_logger, partition, reason);
+                Log.JoinerRevoked(_owner._logger, partition, reason);
             }
 
             PartitionCount = _states.Count;
@@ -508,12 +480,12 @@ internal sealed partial class JoinerService
             catch (InvalidDataException e)
             {
                 // Start over from the group's committed offsets; the scan below still prevents duplicates.
-                Log.JoinerFailed(_logger, e.Message + "; starting the partition without it", e);
+                Log.JoinerFailed(_owner._logger, e.Message + "; starting the partition without it", e);
                 checkpoint = null;
             }
 
-            var state = new PartitionJoin(partition, _windows, checkpoint);
-            var output = _outputs.GetOrAdd(partition, _ => new OutputPartition());
+            var state = new PartitionJoin(partition, _owner._windows, checkpoint);
+            var output = _owner._outputs.GetOrAdd(partition, _ => new OutputPartition());
             AwaitDelivered(partition, output);
             var (emitted, end) = ScanExamples(partition, checkpoint?.ExamplesNextOffset ?? -1);
             var recovered = 0;
@@ -525,7 +497,7 @@ internal sealed partial class JoinerService
 
             state.ExamplesNextOffset = end;
             Interlocked.Exchange(ref output.NextOffset, end);
-            Log.JoinerAssigned(_logger, partition, state.NextOffsets[0], state.NextOffsets[1], state.NextOffsets[2], state.PendingCount, recovered);
+            Log.JoinerAssigned(_owner._logger, partition, state.NextOffsets[0], state.NextOffsets[1], state.NextOffsets[2], state.PendingCount, recovered);
             return state;
         }
 
@@ -545,7 +517,7 @@ internal sealed partial class JoinerService
                 return;
             }
 
-            Log.JoinerAwaitingDelivery(_logger, partition, unacknowledged);
+            Log.JoinerAwaitingDelivery(_owner._logger, partition, unacknowledged);
             while (Interlocked.Read(ref output.Unacknowledged) > 0)
             {
                 if (_owner._deliveryError is { } failed)
@@ -554,7 +526,7 @@ internal sealed partial class JoinerService
                 }
 
                 _stopping.ThrowIfCancellationRequested();
-                _producer!.Flush(TimeSpan.FromMilliseconds(100));
+                _owner._producer!.Flush(TimeSpan.FromMilliseconds(100));
             }
         }
 
@@ -564,12 +536,12 @@ internal sealed partial class JoinerService
         /// </summary>
         private (List<string> BidIds, long End) ScanExamples(int partition, long from)
         {
-            var config = _clients.CreateConsumerConfig(_options.Joiner.GroupId + "-recovery");
+            var config = _owner._clients.CreateConsumerConfig(_owner._options.Joiner.GroupId + "-recovery");
             config.EnableAutoCommit = false;
-            using var scanner = new ConsumerBuilder<string, Ignore>(config).SetLogHandler((_, message) => LogLibrdkafka(message)).Build();
-            var tp = new TopicPartition(_examplesTopic, partition);
+            using var scanner = new ConsumerBuilder<string, Ignore>(config).SetLogHandler((_, message) => _owner.LogLibrdkafka(message)).Build();
+            var tp = new TopicPartition(_owner._examplesTopic, partition);
             var marks = scanner.QueryWatermarkOffsets(tp, TimeSpan.FromSeconds(30));
-            var start = from >= 0 ? Math.Max(from, marks.Low.Value) : Math.Max(marks.Low.Value, marks.High.Value - _options.Joiner.RecoveryScanLimit);
+            var start = from >= 0 ? Math.Max(from, marks.Low.Value) : Math.Max(marks.Low.Value, marks.High.Value - _owner._options.Joiner.RecoveryScanLimit);
             var ids = new List<string>();
             if (start >= marks.High.Value)
             {
@@ -583,7 +555,7 @@ internal sealed partial class JoinerService
             {
                 if (Environment.TickCount64 > deadline)
                 {
-                    throw new KafkaException(new Error(ErrorCode.Local_TimedOut, $"recovery scan of {_examplesTopic} partition {partition} did not reach offset {marks.High.Value}"));
+                    throw new KafkaException(new Error(ErrorCode.Local_TimedOut, $"recovery scan of {_owner._examplesTopic} partition {partition} did not reach offset {marks.High.Value}"));
                 }
 
                 var result = scanner.Consume(100);
@@ -601,7 +573,5 @@ internal sealed partial class JoinerService
         }
 
         private string CheckpointPath(int partition) => Path.Combine(_owner._directory, $"p{partition}.join");
-
-        private void LogLibrdkafka(LogMessage message) => _owner.LogLibrdkafka(message);
     }
 }
