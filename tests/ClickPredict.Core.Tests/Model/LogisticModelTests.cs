@@ -130,14 +130,9 @@ public class LogisticModelTests
         BidRequestParser.Parse(r.ToJson(), request);
         var candidates = sim.Creatives.Take(10).Select(c => c.ToCandidate()).ToArray();
         var pctrs = new double[10];
-        OpenRtbScorer.Score(model, request, 0, r.Time, "x"u8, candidates, values, pctrs);
-        var before = GC.GetAllocatedBytesForCurrentThread();
-        for (var i = 0; i < 500; i++)
-        {
-            OpenRtbScorer.Score(model, request, 0, r.Time, "x"u8, candidates, values, pctrs);
-        }
+        var allocated = SteadyState.AllocatedBytes(() => OpenRtbScorer.Score(model, request, 0, r.Time, "x"u8, candidates, values, pctrs), 500);
 
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(0, allocated);
     }
 
     private static float[] Weights(LogisticModel model)
