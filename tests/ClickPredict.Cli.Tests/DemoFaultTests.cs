@@ -42,8 +42,11 @@ public class DemoFaultTests
         await run;
         var counters = tally.Snapshot();
         Assert.Equal(0, counters.Errors);
-        Assert.True(await Eventually(async () => (await Poll(monitor)).ExamplesEmitted >= counters.Wins, TimeSpan.FromSeconds(60)),
-            $"the trainer joined {monitor.Trainer?.ExamplesEmitted} examples of {counters.Wins} wins; trainer failure: {monitor.Trainer?.Failure ?? "none"}");
+        if (!await Eventually(async () => (await Poll(monitor)).ExamplesEmitted >= counters.Wins, TimeSpan.FromSeconds(60)))
+        {
+            Assert.Fail($"the trainer joined {monitor.Trainer?.ExamplesEmitted} examples of {counters.Wins} wins; trainer failure: "
+                + $"{monitor.Trainer?.Failure ?? "none"}; the bidder's event log: {await KafkaLines(bidderHttp)}");
+        }
         await Task.Delay(TimeSpan.FromSeconds(settings.LabelDelaySeconds + 1));
         var trainer = await Poll(monitor);
         Assert.Equal(counters.Wins, trainer.ExamplesEmitted);
@@ -68,6 +71,14 @@ public class DemoFaultTests
         }
 
         return value;
+    }
+
+    /// <summary>The bidder's Kafka and event-log counters from its metrics, for a failure's message.</summary>
+    private static async Task<string> KafkaLines(HttpClient bidder)
+    {
+        var metrics = await bidder.GetStringAsync("/metrics");
+        return string.Join("; ", metrics.Split('\n').Where(line =>
+            line.StartsWith("clickpredict_kafka_", StringComparison.Ordinal) || line.StartsWith("clickpredict_bidder_events", StringComparison.Ordinal)));
     }
 
     private static async Task<TrainerState> Poll(DemoMonitor monitor)

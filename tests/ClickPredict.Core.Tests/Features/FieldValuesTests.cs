@@ -80,14 +80,7 @@ public class FieldValuesTests
             v.SetSize(OpenRtbFields.ImpSize, 728, 90);
         }
 
-        Fill();
-        var before = GC.GetAllocatedBytesForCurrentThread();
-        for (var i = 0; i < 1000; i++)
-        {
-            Fill();
-        }
-
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(0, SteadyState.AllocatedBytes(Fill, 1000));
     }
 
     [Fact]

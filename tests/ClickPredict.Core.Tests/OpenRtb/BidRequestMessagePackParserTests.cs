@@ -367,14 +367,7 @@ public class BidRequestMessagePackParserTests
         var bodies = Enumerable.Range(0, 50).Select(_ => ToMessagePack(sim.Next().ToJson())).Append(s_fullRequest).ToArray();
         var segmented = RequestSegments.Split(s_fullRequest, 16);
         var r = new BidRequest();
-        foreach (var body in bodies)
-        {
-            BidRequestMessagePackParser.Parse(body, r);
-        }
-
-        BidRequestMessagePackParser.Parse(segmented, r);
-        var before = GC.GetAllocatedBytesForCurrentThread();
-        for (var i = 0; i < 20; i++)
+        var allocated = SteadyState.AllocatedBytes(() =>
         {
             foreach (var body in bodies)
             {
@@ -382,9 +375,9 @@ public class BidRequestMessagePackParserTests
             }
 
             BidRequestMessagePackParser.Parse(segmented, r);
-        }
+        }, 20);
 
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(0, allocated);
     }
 
     /// <summary>The same document in MessagePack: objects as maps with string keys, integers as integers, other numbers as float64.</summary>

@@ -279,20 +279,14 @@ public class BidRequestParserTests
         var sim = new TrafficSimulator();
         var bodies = Enumerable.Range(0, 50).Select(_ => sim.Next().ToJson()).Append(FullRequest).ToArray();
         var r = new BidRequest();
-        foreach (var body in bodies)
-        {
-            BidRequestParser.Parse(body, r);
-        }
-
-        var before = GC.GetAllocatedBytesForCurrentThread();
-        for (var i = 0; i < 20; i++)
+        var allocated = SteadyState.AllocatedBytes(() =>
         {
             foreach (var body in bodies)
             {
                 BidRequestParser.Parse(body, r);
             }
-        }
+        }, 20);
 
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(0, allocated);
     }
 }
