@@ -10,9 +10,15 @@
 # BROKER=inprocess (default: the bidder runs the embedded broker itself) or separate (a trainer process with
 # its joiner and learner off hosts the embedded broker and the bidder joins it, as bidders join a cluster
 # elsewhere; the broker's threads leave the bidder's process, not the machine).
+# SERVER_CPUS and CLIENT_CPUS (taskset lists, e.g. 1 and 0) pin the server, and the load tool with the
+# broker's host when BROKER=separate, to their own cores, so the load tool does not take the server's CPU
+# as it would not on separate machines.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROUNDS=${ROUNDS:-2}
+server_pin=() client_pin=()
+[ -n "${SERVER_CPUS:-}" ] && server_pin=(taskset -c "$SERVER_CPUS")
+[ -n "${CLIENT_CPUS:-}" ] && client_pin=(taskset -c "$CLIENT_CPUS")
 SECONDS_EACH=${DURATION:-20}
 RATE=${RATE:-2000}
 CLIENT=${CLIENT:-http}
@@ -23,7 +29,7 @@ broker_settings=(--Kafka:Embedded:Shared=false)
 if [ "${BROKER:-inprocess}" = separate ]; then
   dotnet build -c Release src/ClickPredict.Trainer -v q -nologo >/dev/null
   discovery="$work/discovery"
-  dotnet src/ClickPredict.Trainer/bin/Release/net10.0/ClickPredict.Trainer.dll --urls http://127.0.0.1:5095 \
+  "${client_pin[@]}" dotnet src/ClickPredict.Trainer/bin/Release/net10.0/ClickPredict.Trainer.dll --urls http://127.0.0.1:5095 \
     --Trainer:Joiner:Enabled=false --Trainer:Learner:Enabled=false --Trainer:StateDirectory="$work/trainer-state" \
     --Registry:Path="$work/trainer-registry" --Logging:LogLevel:Default=Warning \
     --Kafka:Embedded:DiscoveryDirectory="$discovery" >"$work/broker.log" 2>&1 &
@@ -50,9 +56,9 @@ for round in $(seq 1 "$ROUNDS"); do
       echo "something already listens on 127.0.0.1:5080; stop it first" >&2; exit 1
     fi
     if [ "$bare" = true ]; then
-      env "${variables[@]}" dotnet "$bench" bidder-baseline --urls http://127.0.0.1:5080 >"$work/bidder.log" 2>&1 &
+      "${server_pin[@]}" env "${variables[@]}" dotnet "$bench" bidder-baseline --urls http://127.0.0.1:5080 >"$work/bidder.log" 2>&1 &
     else
-      env "${variables[@]}" dotnet "$bidder" --urls http://127.0.0.1:5080 --Registry:Path="$work/registry-$round" --Registry:DefaultModelPath="$model" \
+      "${server_pin[@]}" env "${variables[@]}" dotnet "$bidder" --urls http://127.0.0.1:5080 --Registry:Path="$work/registry-$round" --Registry:DefaultModelPath="$model" \
         --Logging:LogLevel:Default=Warning "${broker_settings[@]}" "${settings[@]}" >"$work/bidder.log" 2>&1 &
     fi
     pid=$!
@@ -61,9 +67,9 @@ for round in $(seq 1 "$ROUNDS"); do
       echo "the server [${config:-as shipped}] exited before it answered; its log:" >&2; tail -20 "$work/bidder.log" >&2; exit 1
     fi
     cpu_before=$(thread_cpu "$pid")
-    out=$(dotnet "$bench" bidder-load --url http://127.0.0.1:5080/openrtb2/bid --bodies benchmarks/wrk/bodies.jsonl \
+    out=$("${client_pin[@]}" dotnet "$bench" bidder-load --url http://127.0.0.1:5080/openrtb2/bid --bodies benchmarks/wrk/bodies.jsonl \
       --rate "$RATE" --seconds "$SECONDS_EACH" --connections 16 --warmup 5 --client "$CLIENT")
-    echo "round $round [${config:-as shipped}] client $CLIENT broker ${BROKER:-inprocess} load $(cut -d' ' -f1 /proc/loadavg): $(echo "$out" | grep -E '^latency' ) | $(echo "$out" | grep -E '^requests' | cut -d';' -f2-) | $(echo "$out" | grep -E 'schedule lag')"
+    echo "round $round [${config:-as shipped}] client $CLIENT broker ${BROKER:-inprocess}${SERVER_CPUS:+ server cpus $SERVER_CPUS}${CLIENT_CPUS:+ client cpus $CLIENT_CPUS} load $(cut -d' ' -f1 /proc/loadavg): $(echo "$out" | grep -E '^latency' ) | $(echo "$out" | grep -E '^requests' | cut -d';' -f2-) | $(echo "$out" | grep -E 'schedule lag')"
     # The server's CPU over the warm-up and the measured run, per request, by thread name (ticks of 10 ms).
     thread_cpu "$pid" | awk -v before="$cpu_before" -v requests="$((RATE * (SECONDS_EACH + 5)))" '
       BEGIN { n = split(before, lines, "\n"); for (i = 1; i <= n; i++) { split(lines[i], f, "|"); b[f[1]] = f[2] } }

@@ -11,6 +11,7 @@ using ClickPredict.Core.OpenRtb;
 using ClickPredict.Kafka;
 using ClickPredict.ServiceDefaults;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using Microsoft.Extensions.Configuration.Json;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -140,6 +141,8 @@ internal static class BidderHostingExtensions
             kestrel.Limits.MaxRequestHeadersTotalSize = bidder.Value.MaxHeaderBytes;
             kestrel.Limits.MaxRequestHeaderCount = bidder.Value.MaxHeaderCount;
         });
+        services.AddOptions<SocketTransportOptions>().Configure<IOptions<BidderOptions>>((transport, bidder) =>
+            transport.UnsafePreferInlineScheduling = bidder.Value.InlineScheduling);
         return builder;
     }
 

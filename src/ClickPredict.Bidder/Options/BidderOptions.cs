@@ -67,6 +67,15 @@ public sealed class BidderOptions
     /// </summary>
     public bool LogEvents { get; set; } = true;
 
+    /// <summary>
+    /// <c>Bidder:InlineScheduling</c>: run each request on the socket event thread that read it instead of
+    /// handing it to the thread pool (Kestrel's <c>UnsafePreferInlineScheduling</c>, and in the bidder's own
+    /// process the runtime's inline socket completions, see <see cref="Hosting.InlineSockets"/>). No thread
+    /// hand-off per request: half the CPU per request and a shorter tail (docs/BENCHMARKS.md). Safe because
+    /// nothing on the bidder's request paths blocks. Default true.
+    /// </summary>
+    public bool InlineScheduling { get; set; } = true;
+
     /// <summary><c>Bidder:GzipResponses</c>: gzip bid responses when the exchange accepts it. Default true.</summary>
     public bool GzipResponses { get; set; } = true;
 

@@ -13,6 +13,7 @@ public sealed class StartupTests
     [InlineData("Bidder:Exchanges:sim:NoBidStatus", "500", "Bidder:Exchanges:sim:NoBidStatus")]
     [InlineData("Bidder:FxRates:EUR", "0", "Bidder:FxRates:EUR")]
     [InlineData("Bidder:MaxBodyBytes", "12", "Bidder:MaxBodyBytes")]
+    [InlineData("Bidder:InlineScheduling", "sometimes", "InlineScheduling")]
     [InlineData("Bidder:FirstPriceShadng", "0.7", "FirstPriceShadng")]
     [InlineData("Registry:ExpectedSpecFingerprint", "xyz", "Registry:ExpectedSpecFingerprint")]
     [InlineData("Registry:CanaryMaxMeanPctr", "2", "Registry:CanaryMinMeanPctr and Registry:CanaryMaxMeanPctr")]

@@ -1,4 +1,5 @@
 using System.Net;
+using ClickPredict.Bidder.Hosting;
 using ClickPredict.Core.Model;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -20,6 +21,11 @@ public class BidderFactory : WebApplicationFactory<Program>
     public static readonly DateTimeOffset StartTime = new(2026, 6, 1, 12, 0, 0, TimeSpan.Zero);
 
     private HttpClient? _client;
+
+    // Program turns on the runtime's inline socket completions for its process unless the variable is set
+    // (InlineSockets); here that process is the test host, whose other sockets should not depend on which
+    // test opened the first one. Kestrel's half of Bidder:InlineScheduling still applies to each server.
+    static BidderFactory() => Environment.SetEnvironmentVariable(InlineSockets.Variable, Environment.GetEnvironmentVariable(InlineSockets.Variable) ?? "0");
 
     public BidderFactory()
     {

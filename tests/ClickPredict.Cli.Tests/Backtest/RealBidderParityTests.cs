@@ -135,6 +135,11 @@ public sealed class RealBidderParityTests
     {
         private HttpClient? _client;
 
+        // As in the bidder's own test factory: Program must not switch the test host's sockets (InlineSockets).
+        static Bidder() => Environment.SetEnvironmentVariable(
+            bidder::ClickPredict.Bidder.Hosting.InlineSockets.Variable,
+            Environment.GetEnvironmentVariable(bidder::ClickPredict.Bidder.Hosting.InlineSockets.Variable) ?? "0");
+
         public HttpClient Client => _client ??= Start();
 
         public override IServiceProvider Services
