@@ -6,7 +6,6 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.ObjectPool;
@@ -27,7 +26,7 @@ internal static class BareKestrel
         // The bidder's transport defaults too: Bidder:InlineScheduling (on unless configured off, e.g. by the
         // environment variable Bidder__InlineScheduling=false), both Kestrel's half and the runtime's.
         InlineSockets.Apply(builder.Configuration);
-        var inline = builder.Configuration.GetValue("Bidder:InlineScheduling", true);
+        var inline = InlineSockets.Enabled(builder.Configuration);
         builder.Logging.ClearProviders();
         builder.WebHost.UseUrls(urls);
         builder.Services.Configure<KestrelServerOptions>(o => o.AddServerHeader = false);

@@ -30,9 +30,18 @@ public static class InlineSockets
             return null;
         }
 
+        return Enabled(configuration) ? "1" : null;
+    }
+
+    /// <summary>
+    /// Whether <c>Bidder:InlineScheduling</c> is on: unset (the default) or true. A value that is not a
+    /// boolean counts as off here; option validation refuses it when the bidder starts.
+    /// </summary>
+    public static bool Enabled(IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
         var configured = configuration[$"{Options.BidderOptions.SectionName}:{nameof(Options.BidderOptions.InlineScheduling)}"];
-        var inline = configured is null || (bool.TryParse(configured, out var value) && value);
-        return inline ? "1" : null;
+        return configured is null || (bool.TryParse(configured, out var value) && value);
     }
 
     /// <summary>Sets <see cref="Variable"/> for this process as <see cref="Decide"/> says; true when it was set.</summary>
