@@ -111,11 +111,13 @@ public class JoinerFaultTests
         await using var trainer = await TrainerHost.StartAsync(TrainerHost.Defaults(cluster, directory.Path));
 
         auctions.Produce(producer, 0, 700);
-        Assert.True(await TestSupport.Eventually(() => trainer.Status.ExamplesEmitted > 100));
+        // The learner too, so its learning path is compiled before the outage: on a loaded machine its first
+        // example can take seconds, and a learner still draining what it fetched before the outage that slowly
+        // looks stalled (a CI run saw it settle at 1 example and then read a second).
+        Assert.True(await TestSupport.Eventually(() => trainer.Status.ExamplesEmitted > 100 && trainer.Status.ExamplesConsumed > 100));
 
         cluster.SetBrokerDown(-1);
-        // What the learner had fetched before the outage drains (on a loaded machine that takes a while: its
-        // first example pays for the JIT of the whole learning path); then nothing more arrives.
+        // What the learner had fetched before the outage drains; then nothing more arrives.
         var stalledAt = await Settled(() => trainer.Status.ExamplesConsumed);
         await Task.Delay(1000);
         Assert.Equal(stalledAt, trainer.Status.ExamplesConsumed);
