@@ -90,7 +90,7 @@ internal sealed class DemoRunner(CliContext context, DemoSettings settings)
         int registered;
         try
         {
-            registered = new ModelRegistry(Path.Combine(system.Directory, "registry")).ReadIndex().Versions.Count;
+            registered = new ModelRegistry(system.RegistryPath).ReadIndex().Versions.Count;
         }
         catch (RegistryException)
         {

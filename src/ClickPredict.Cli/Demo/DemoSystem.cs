@@ -50,7 +50,12 @@ internal sealed class DemoSystem : IAsyncDisposable
     /// <summary>Holds <c>registry/</c> (what the trainer publishes and the bidder watches) and <c>state/</c> (the trainer's checkpoints).</summary>
     public string Directory { get; }
 
+    /// <summary>The model registry inside <see cref="Directory"/>.</summary>
+    public string RegistryPath => RegistryIn(Directory);
+
     public DemoLog Log { get; }
+
+    private static string RegistryIn(string directory) => Path.Combine(directory, "registry");
 
     public static async Task<DemoSystem> StartAsync(DemoSettings settings, CancellationToken cancellationToken)
     {
@@ -76,7 +81,7 @@ internal sealed class DemoSystem : IAsyncDisposable
                 // The broker is local: after an outage, reconnect within a second rather than librdkafka's default ten.
                 ["Kafka:Client:reconnect.backoff.ms"] = "100",
                 ["Kafka:Client:reconnect.backoff.max.ms"] = "1000",
-                ["Registry:Path"] = Path.Combine(directory, "registry"),
+                ["Registry:Path"] = RegistryIn(directory),
             };
 
             bidder = BidderApplication.Build(Arguments(common, new Dictionary<string, string>(StringComparer.Ordinal)
