@@ -127,6 +127,40 @@ public sealed class KafkaClientFactory
         return ApplyClientProperties(config);
     }
 
+    /// <summary>
+    /// Consumer config for a reader that assigns its partitions itself and commits nothing (it keeps no
+    /// group offsets: where it starts is worked out at each start, e.g. from timestamps). The group id is
+    /// only a label librdkafka requires; no group is joined. <paramref name="fetchWaitMaxMs"/> bounds how
+    /// long the broker may hold a fetch with nothing new, hence the reader's lag on a quiet topic.
+    /// </summary>
+    public ConsumerConfig CreateReaderConfig(string label, int fetchWaitMaxMs)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(label);
+        var config = new ConsumerConfig
+        {
+            BootstrapServers = BootstrapServers,
+            ClientId = Options.ClientId,
+            GroupId = label,
+            EnableAutoCommit = false,
+            EnableAutoOffsetStore = false,
+            EnablePartitionEof = false,
+            FetchWaitMaxMs = fetchWaitMaxMs,
+        };
+        return ApplyClientProperties(config);
+    }
+
+    /// <summary>
+    /// A consumer builder whose librdkafka log lines go to <paramref name="logger"/> and whose client errors
+    /// are logged there too (fatal ones always, others at most once per 10 s, so an outage does not flood the log).
+    /// </summary>
+    public static ConsumerBuilder<TKey, TValue> ConsumerBuilder<TKey, TValue>(ConsumerConfig config, ILogger logger)
+    {
+        var errors = new LogThrottle();
+        return new ConsumerBuilder<TKey, TValue>(config)
+            .SetLogHandler((_, message) => LogLibrdkafka(logger, message))
+            .SetErrorHandler((_, error) => errors.LogIfDue(logger, error));
+    }
+
     /// <summary>Admin client config (topic management, metadata).</summary>
     public AdminClientConfig CreateAdminClientConfig() =>
         ApplyClientProperties(new AdminClientConfig { BootstrapServers = BootstrapServers, ClientId = Options.ClientId });

@@ -1,3 +1,5 @@
+using ClickPredict.Bidder.Campaigns;
+using ClickPredict.Bidder.Fleet;
 using ClickPredict.Bidder.Models;
 using ClickPredict.Bidder.Options;
 using ClickPredict.Bidder.Status;
@@ -28,6 +30,8 @@ internal static class StatusApi
         var status = services.GetRequiredService<LiveStatus>();
         var holder = services.GetRequiredService<ModelHolder>();
         var watcher = services.GetRequiredService<ModelWatcher>();
+        var budgets = services.GetRequiredService<BudgetLedger>();
+        var reader = services.GetRequiredService<SpendReader>();
         app.MapGet("/", (HttpContext http) =>
         {
             http.Response.ContentType = "text/html; charset=utf-8";
@@ -37,12 +41,12 @@ internal static class StatusApi
         app.MapGet("/status.json", (HttpContext http) =>
         {
             http.Response.Headers.CacheControl = "no-store";
-            return http.Response.WriteAsJsonAsync(View(status, holder, watcher, options), StatusJsonContext.Default.StatusView);
+            return http.Response.WriteAsJsonAsync(View(status, holder, watcher, options, FleetView.Of(budgets, reader)), StatusJsonContext.Default.StatusView);
         });
         return app;
     }
 
-    internal static StatusView View(LiveStatus status, ModelHolder holder, ModelWatcher watcher, StatusOptions options)
+    internal static StatusView View(LiveStatus status, ModelHolder holder, ModelWatcher watcher, StatusOptions options, FleetView fleet)
     {
         IReadOnlyList<RegistryEntry> publishes = [];
         try
@@ -66,6 +70,7 @@ internal static class StatusApi
             PendingImpressions = status.Pending,
             UntrackedWins = status.Untracked,
             UnscoredWins = status.Unscored,
+            Fleet = fleet,
         };
     }
 

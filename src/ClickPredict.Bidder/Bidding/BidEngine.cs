@@ -86,6 +86,13 @@ internal sealed partial class BidEngine
             return false;
         }
 
+        // A fleet bidder bids once it knows what the fleet has spent today (read back at start).
+        if (!_budgets.Ready)
+        {
+            ctx.SetReason(NoBidReason.SpendUnknown);
+            return false;
+        }
+
         var request = ctx.Request;
         if (DeadlinePassed(ctx))
         {

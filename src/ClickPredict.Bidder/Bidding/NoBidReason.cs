@@ -14,6 +14,9 @@ internal enum NoBidReason : byte
     /// <summary>No model is loaded yet: OpenRTB 1, technical error.</summary>
     NoModel,
 
+    /// <summary>Today's fleet spend is still being read back (start-up): OpenRTB 1, technical error.</summary>
+    SpendUnknown,
+
     /// <summary>The auction's deadline (receipt + tmax - network allowance) passed: OpenRTB 15.</summary>
     Deadline,
 
@@ -59,7 +62,7 @@ internal static class NoBidReasons
 {
     private static readonly string[] s_names =
     [
-        "none", "technical_error", "no_model", "deadline", "known_crawler", "currency_unsupported", "unsupported_imp",
+        "none", "technical_error", "no_model", "spend_unknown", "deadline", "known_crawler", "currency_unsupported", "unsupported_imp",
         "floor_currency_unsupported", "private_auction", "no_matching_size", "creative_blocked", "advertiser_blocked",
         "not_targeted", "paced", "budget_exhausted", "below_floor",
     ];
@@ -74,7 +77,7 @@ internal static class NoBidReasons
     /// </summary>
     public static int OpenRtbCode(NoBidReason reason) => reason switch
     {
-        NoBidReason.TechnicalError or NoBidReason.NoModel => 1,
+        NoBidReason.TechnicalError or NoBidReason.NoModel or NoBidReason.SpendUnknown => 1,
         NoBidReason.KnownCrawler => 3,
         NoBidReason.Deadline => 15,
         _ => 0,

@@ -1,32 +1,53 @@
+using System.Collections.Concurrent;
+
 namespace ClickPredict.Bidder.Campaigns;
 
 /// <summary>
-/// What each campaign has spent today (UTC), charged from win notices at the clearing price, and
-/// whether it may bid now: not once its daily budget is spent, and with even pacing not ahead of
-/// the day's clock (plus a configured headroom). Spend is kept in nano-dollars so it can be added
-/// and read atomically from any thread; the money arithmetic itself is done in <see cref="decimal"/>.
+/// What each campaign has spent today (UTC), and whether it may bid now: not once its daily budget is
+/// spent, and with even pacing not ahead of the day's clock (plus a configured headroom). Spend is kept
+/// in nano-dollars so it can be added and read atomically from any thread; the money arithmetic itself
+/// is done in <see cref="decimal"/>.
 /// </summary>
 /// <remarks>
-/// Bids in flight are not reserved: a campaign can overshoot by what its outstanding bids win
-/// before their notices arrive (a few CPMs' worth at typical notice delays).
+/// <para><b>Fleet mode</b> (<c>Fleet:Enabled</c>): no bidder's memory is the truth. Today's spend is what
+/// the impressions topic says the whole fleet spent, read back by <see cref="Fleet.SpendReader"/> and
+/// booked here by <see cref="ReadBack"/> (the first event of each bid id counts; a second is a duplicate),
+/// plus what this bidder has charged and not yet read back (<see cref="Charge"/>: pending until its own
+/// event comes back). Until today's spend has been read (<see cref="Ready"/>) the bidder does not bid.</para>
+/// <para><b>Local mode</b>: each charge is booked here at once and nowhere else; a restart starts at zero.</para>
+/// <para>Bids in flight are not reserved: a campaign can overshoot by what the fleet's outstanding bids win
+/// before their notices are read back (the bound is in docs/SCALING.md).</para>
 /// </remarks>
 internal sealed class BudgetLedger
 {
     private const decimal NanosPerDollar = 1_000_000_000m;
     private const long SecondsPerDay = 86_400;
+    private const long MsPerDay = SecondsPerDay * 1000;
 
     private readonly CampaignCatalog _catalog;
     private readonly TimeProvider _time;
-    private readonly long[] _spentNanos;
+    private readonly long[] _bookedNanos;
+    private readonly long[] _pendingNanos;
     private readonly long[] _budgetNanos;
     private readonly long _headroomSeconds;
+    private readonly ConcurrentDictionary<UInt128, PendingCharge> _pending = new();
+    private readonly ConcurrentDictionary<UInt128, long> _charged = new();
+    private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _day;
+    private int _state;
+    private long _readBackCharged;
+    private long _readBackDuplicates;
 
-    public BudgetLedger(CampaignCatalog catalog, TimeProvider time, int pacingHeadroomMinutes)
+    /// <param name="catalog">The campaigns.</param>
+    /// <param name="time">The clock (UTC days and pacing).</param>
+    /// <param name="pacingHeadroomMinutes">How far ahead of the day's clock even pacing may run.</param>
+    /// <param name="fleet">Whether spend is the fleet's, read back from Kafka (false: this process's own only).</param>
+    public BudgetLedger(CampaignCatalog catalog, TimeProvider time, int pacingHeadroomMinutes, bool fleet = false)
     {
         _catalog = catalog;
         _time = time;
-        _spentNanos = new long[catalog.Campaigns.Length];
+        _bookedNanos = new long[catalog.Campaigns.Length];
+        _pendingNanos = new long[catalog.Campaigns.Length];
         _budgetNanos = new long[catalog.Campaigns.Length];
         for (var i = 0; i < _budgetNanos.Length; i++)
         {
@@ -35,14 +56,42 @@ internal sealed class BudgetLedger
 
         _headroomSeconds = pacingHeadroomMinutes * 60L;
         _day = DayOf(time.GetUtcNow());
+        _state = (int)(fleet ? FleetState.CatchingUp : FleetState.Local);
+        if (!fleet)
+        {
+            _ready.SetResult();
+        }
     }
+
+    public CampaignCatalog Catalog => _catalog;
+
+    /// <summary>Where today's spend comes from, and whether it is known yet.</summary>
+    public FleetState State => (FleetState)Volatile.Read(ref _state);
+
+    /// <summary>Whether the bidder may bid: today's spend is known (or, by configuration, this bidder's own will do).</summary>
+    public bool Ready => Volatile.Read(ref _state) != (int)FleetState.CatchingUp;
+
+    /// <summary>Completes when <see cref="Ready"/> first becomes true.</summary>
+    public Task WhenReady => _ready.Task;
+
+    /// <summary>Bid ids remembered as charged fleet-wide (the replay window's worth).</summary>
+    public int ChargedTracked => _charged.Count;
+
+    /// <summary>This bidder's charges not yet read back.</summary>
+    public int PendingCount => _pending.Count;
+
+    /// <summary>Impression events read back that booked spend (first of their bid id, today).</summary>
+    public long ReadBackCharged => Interlocked.Read(ref _readBackCharged);
+
+    /// <summary>Impression events read back whose bid id was already charged: a notice that reached two bidders.</summary>
+    public long ReadBackDuplicates => Interlocked.Read(ref _readBackDuplicates);
 
     /// <summary>Whether <paramref name="campaign"/> may bid at <paramref name="now"/>.</summary>
     public BudgetState Check(Campaign campaign, DateTimeOffset now)
     {
         var seconds = now.ToUnixTimeSeconds();
         Roll(seconds / SecondsPerDay);
-        var spent = Volatile.Read(ref _spentNanos[campaign.Index]);
+        var spent = Spent(campaign.Index);
         var budget = _budgetNanos[campaign.Index];
         if (spent >= budget)
         {
@@ -63,21 +112,137 @@ internal sealed class BudgetLedger
         return BudgetState.Open;
     }
 
-    /// <summary>Books an impression won at <paramref name="clearingCpmUsd"/> (CPM, US dollars).</summary>
-    public void Charge(Campaign campaign, decimal clearingCpmUsd, DateTimeOffset now)
+    /// <summary>
+    /// Books the impression of <paramref name="bidId"/>, won at <paramref name="spendUsd"/> (US dollars,
+    /// the clearing CPM / 1000). In fleet mode it is pending until <see cref="ReadBack"/> sees its event.
+    /// </summary>
+    /// <returns>False when the fleet has already charged this bid (its event was read back): nothing is booked.</returns>
+    public bool Charge(Campaign campaign, UInt128 bidId, decimal spendUsd, DateTimeOffset now)
     {
-        Roll(DayOf(now));
-        Interlocked.Add(ref _spentNanos[campaign.Index], ToNanos(clearingCpmUsd / 1000m));
+        var day = DayOf(now);
+        Roll(day);
+        var nanos = ToNanos(spendUsd);
+        if (State == FleetState.Local)
+        {
+            Interlocked.Add(ref _bookedNanos[campaign.Index], nanos);
+            return true;
+        }
+
+        if (_charged.ContainsKey(bidId) || !_pending.TryAdd(bidId, new PendingCharge(campaign.Index, nanos, day)))
+        {
+            return false;
+        }
+
+        Interlocked.Add(ref _pendingNanos[campaign.Index], nanos);
+        return true;
     }
 
-    /// <summary>Spent today by <paramref name="campaign"/>, US dollars.</summary>
+    /// <summary>
+    /// An impression event read back from the fleet's topic (any bidder's, this one's too), in partition
+    /// order. Called from one thread. The first event of a bid id books its spend in the day of its notice;
+    /// a later one is a duplicate. Either way, this bidder's pending charge of that bid is settled.
+    /// </summary>
+    /// <param name="bidId">The impression's bid id.</param>
+    /// <param name="campaign">Its campaign, or null when this bidder does not know it (nothing to book).</param>
+    /// <param name="spendUsd">What it cost, US dollars.</param>
+    /// <param name="noticeUnixMs">When its notice was accepted: the day it counts in.</param>
+    /// <param name="bidUnixMs">When the bid was made: its id is remembered while a notice could still come.</param>
+    public ReadBackOutcome ReadBack(UInt128 bidId, Campaign? campaign, decimal spendUsd, long noticeUnixMs, long bidUnixMs)
+    {
+        var today = DayOf(_time.GetUtcNow());
+        Roll(today);
+        ReadBackOutcome outcome;
+        if (!_charged.TryAdd(bidId, bidUnixMs))
+        {
+            Interlocked.Increment(ref _readBackDuplicates);
+            outcome = ReadBackOutcome.Duplicate;
+        }
+        else if (noticeUnixMs / MsPerDay != Volatile.Read(ref _day))
+        {
+            // Read for replay protection only: its spend belongs to another day.
+            outcome = ReadBackOutcome.OtherDay;
+        }
+        else if (campaign is null)
+        {
+            outcome = ReadBackOutcome.UnknownCampaign;
+        }
+        else
+        {
+            // Booked before the pending charge is settled: for a moment it counts twice, never zero times.
+            Interlocked.Add(ref _bookedNanos[campaign.Index], ToNanos(spendUsd));
+            Interlocked.Increment(ref _readBackCharged);
+            outcome = ReadBackOutcome.Charged;
+        }
+
+        if (_pending.TryRemove(bidId, out var pending) && pending.Day == Volatile.Read(ref _day))
+        {
+            Interlocked.Add(ref _pendingNanos[pending.Campaign], -pending.Nanos);
+        }
+
+        return outcome;
+    }
+
+    /// <summary>Today's spend has been read back to where the topic stood at start: bidding may begin.</summary>
+    public void CaughtUp()
+    {
+        Interlocked.CompareExchange(ref _state, (int)FleetState.Live, (int)FleetState.CatchingUp);
+        _ready.TrySetResult();
+    }
+
+    /// <summary>Kafka cannot be reached and configuration allows bidding on this bidder's own spend meanwhile.</summary>
+    public void StartDegraded()
+    {
+        Interlocked.CompareExchange(ref _state, (int)FleetState.Degraded, (int)FleetState.CatchingUp);
+        _ready.TrySetResult();
+    }
+
+    /// <summary>A degraded bidder has now read today's spend back: it is live.</summary>
+    public void Recovered() => Interlocked.CompareExchange(ref _state, (int)FleetState.Live, (int)FleetState.Degraded);
+
+    /// <summary>
+    /// Forgets charged bid ids older than <paramref name="maxAgeMs"/> (no notice for them can be accepted any
+    /// more) and pending charges of earlier days (their events never came back: dropped by the producer).
+    /// </summary>
+    /// <returns>Pending charges of earlier days forgotten.</returns>
+    public int Prune(long maxAgeMs)
+    {
+        var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
+        foreach (var (id, bidMs) in _charged)
+        {
+            if (now - bidMs > maxAgeMs)
+            {
+                _charged.TryRemove(new KeyValuePair<UInt128, long>(id, bidMs));
+            }
+        }
+
+        var lost = 0;
+        var day = Volatile.Read(ref _day);
+        foreach (var (id, pending) in _pending)
+        {
+            if (pending.Day < day && _pending.TryRemove(new KeyValuePair<UInt128, PendingCharge>(id, pending)))
+            {
+                lost++;
+            }
+        }
+
+        return lost;
+    }
+
+    /// <summary>Spent today by <paramref name="campaign"/>, US dollars: the fleet's booked spend plus this bidder's pending charges.</summary>
     public decimal SpentToday(Campaign campaign)
     {
         Roll(DayOf(_time.GetUtcNow()));
-        return Volatile.Read(ref _spentNanos[campaign.Index]) / NanosPerDollar;
+        return Spent(campaign.Index) / NanosPerDollar;
     }
 
-    public CampaignCatalog Catalog => _catalog;
+    /// <summary>This bidder's charges of today not yet read back, US dollars.</summary>
+    public decimal PendingToday(Campaign campaign)
+    {
+        Roll(DayOf(_time.GetUtcNow()));
+        return Volatile.Read(ref _pendingNanos[campaign.Index]) / NanosPerDollar;
+    }
+
+    private long Spent(int campaign) => Volatile.Read(ref _bookedNanos[campaign]) + Volatile.Read(ref _pendingNanos[campaign]);
 
     private static long DayOf(DateTimeOffset time) => time.ToUnixTimeSeconds() / SecondsPerDay;
 
@@ -92,11 +257,14 @@ internal sealed class BudgetLedger
             return;
         }
 
-        for (var i = 0; i < _spentNanos.Length; i++)
+        for (var i = 0; i < _bookedNanos.Length; i++)
         {
-            Volatile.Write(ref _spentNanos[i], 0);
+            Volatile.Write(ref _bookedNanos[i], 0);
+            Volatile.Write(ref _pendingNanos[i], 0);
         }
     }
+
+    private readonly record struct PendingCharge(int Campaign, long Nanos, long Day);
 }
 
 /// <summary>Whether a campaign may bid now.</summary>
@@ -109,4 +277,36 @@ internal enum BudgetState
 
     /// <summary>Today's budget is spent.</summary>
     Exhausted,
+}
+
+/// <summary>Where a bidder's view of today's spend comes from (the <c>clickpredict.bidder.fleet.state</c> gauge's values).</summary>
+internal enum FleetState
+{
+    /// <summary><c>Fleet:Enabled</c> is false: this process's own charges only.</summary>
+    Local = 0,
+
+    /// <summary>Reading today's spend back from the impressions topic; no bids until done.</summary>
+    CatchingUp = 1,
+
+    /// <summary>Today's spend is read; new impressions are read as they come.</summary>
+    Live = 2,
+
+    /// <summary>Kafka could not be reached at start and <c>Fleet:StartWithoutKafka</c> allowed bidding on this bidder's own spend.</summary>
+    Degraded = 3,
+}
+
+/// <summary>What became of one impression event read back.</summary>
+internal enum ReadBackOutcome
+{
+    /// <summary>The first of its bid id, today: its spend is booked.</summary>
+    Charged,
+
+    /// <summary>Its bid id was already charged: not booked again.</summary>
+    Duplicate,
+
+    /// <summary>Its notice was on another UTC day: remembered for replay protection, not booked today.</summary>
+    OtherDay,
+
+    /// <summary>Its campaign is not in this bidder's catalog.</summary>
+    UnknownCampaign,
 }

@@ -18,6 +18,7 @@ internal sealed class CampaignCatalog
         Campaigns = campaigns;
         Creatives = creatives;
         CreativesById = creatives.ToFrozenDictionary(c => c.Id, StringComparer.Ordinal);
+        CampaignsById = campaigns.ToFrozenDictionary(c => c.Id, StringComparer.Ordinal);
         _sizes = [.. creatives.GroupBy(c => (c.Width, c.Height)).Select(g => new SizeBucket(g.Key.Width, g.Key.Height, [.. g]))];
     }
 
@@ -30,6 +31,8 @@ internal sealed class CampaignCatalog
     public Creative[] Creatives { get; }
 
     public FrozenDictionary<string, Creative> CreativesById { get; }
+
+    public FrozenDictionary<string, Campaign> CampaignsById { get; }
 
     /// <summary>The creatives of size <paramref name="width"/> x <paramref name="height"/>; empty when none.</summary>
     public ReadOnlySpan<Creative> OfSize(int width, int height)

@@ -23,6 +23,8 @@ internal sealed class BidderMetrics
     private readonly Counter<long> _modelSwaps;
     private readonly Counter<long> _modelRefusals;
     private readonly Counter<long> _events;
+    private readonly Counter<long> _fleetEvents;
+    private readonly Histogram<double> _fleetLag;
     private double _pctrSum;
     private long _pctrCount;
 
@@ -48,6 +50,12 @@ internal sealed class BidderMetrics
         _modelSwaps = Meter.CreateCounter<long>("clickpredict.bidder.model.swaps", "{swap}", "Models put into service, by trigger (start, publish, rollback).");
         _modelRefusals = Meter.CreateCounter<long>("clickpredict.bidder.model.refused", "{model}", "Models refused by validation (the previous one kept serving).");
         _events = Meter.CreateCounter<long>("clickpredict.bidder.events", "{event}", "Events handed to the event log, by topic and outcome (queued, dropped).");
+        _fleetEvents = Meter.CreateCounter<long>("clickpredict.bidder.fleet.impressions", "{event}", "Impression events read back from the fleet's topic, by outcome (charged, duplicate, other_day, unknown_campaign, malformed).");
+        _fleetLag = Meter.CreateHistogram(
+            "clickpredict.bidder.fleet.lag",
+            "s",
+            "Time from a notice being accepted (by any bidder) to its impression event being read back here.",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.15, 0.25, 0.5, 1, 2.5, 5, 10, 60] });
     }
 
     public Meter Meter { get; }
@@ -160,6 +168,23 @@ internal sealed class BidderMetrics
             RecordEvent(topic, queued ? "queued" : "dropped");
         }
     }
+
+    /// <summary>An impression event read back; <paramref name="lagSeconds"/> since its notice was accepted, when it could be read.</summary>
+    public void FleetReadBack(string outcome, double? lagSeconds)
+    {
+        if (_fleetEvents.Enabled)
+        {
+            RecordFleetEvent(outcome);
+        }
+
+        if (lagSeconds is { } lag && _fleetLag.Enabled)
+        {
+            _fleetLag.Record(Math.Max(0, lag));
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void RecordFleetEvent(string outcome) => _fleetEvents.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
 
     [MethodImpl(MethodImplOptions.NoInlining)]
     private void RecordRequest(string format, string outcome) =>

@@ -2,7 +2,7 @@ using Microsoft.Extensions.Logging;
 
 namespace ClickPredict.Bidder.Diagnostics;
 
-/// <summary>The bidder's log messages, source-generated. Next free event id: 18.</summary>
+/// <summary>The bidder's log messages, source-generated. Next free event id: 24.</summary>
 internal static partial class Log
 {
     [LoggerMessage(1, LogLevel.Information, "Campaigns loaded from {Path}: {Advertisers} advertisers, {Campaigns} campaigns, {Creatives} creatives")]
@@ -55,4 +55,22 @@ internal static partial class Log
 
     [LoggerMessage(16, LogLevel.Debug, "Request body refused by the server: {Status} {Message}")]
     public static partial void BodyRefused(ILogger logger, int status, string message);
+
+    [LoggerMessage(18, LogLevel.Warning, "Kafka cannot be reached to read today's spend from {Topic} ({Reason}); Fleet:StartWithoutKafka is true, so this bidder bids on its own spend only (it cannot see the rest of the fleet's) until Kafka answers")]
+    public static partial void FleetDegraded(ILogger logger, string topic, string reason);
+
+    [LoggerMessage(19, LogLevel.Warning, "Kafka cannot be reached to read today's spend from {Topic} ({Reason}); not bidding until it is read (set Fleet:StartWithoutKafka=true to bid on this bidder's own spend meanwhile)")]
+    public static partial void FleetWaiting(ILogger logger, string topic, string reason);
+
+    [LoggerMessage(20, LogLevel.Warning, "Still cannot read today's spend from {Topic} after {Attempts} attempts: {Reason}")]
+    public static partial void FleetStillUnreachable(ILogger logger, string topic, int attempts, string reason);
+
+    [LoggerMessage(21, LogLevel.Warning, "Reading the fleet's spend back failed ({Code}): {Reason}")]
+    public static partial void FleetReadFailed(ILogger logger, Confluent.Kafka.ErrorCode code, string reason);
+
+    [LoggerMessage(22, LogLevel.Information, "Read today's fleet spend back from {Topic}: {Events} impression events from {Partitions} partitions in {Milliseconds} ms; bidding{Note}")]
+    public static partial void FleetCaughtUp(ILogger logger, string topic, long events, int partitions, long milliseconds, string note);
+
+    [LoggerMessage(23, LogLevel.Warning, "{Count} charges of an earlier day never came back from the impressions topic (their events were dropped); they counted in this bidder's spend that day only")]
+    public static partial void FleetPendingLost(ILogger logger, int count);
 }

@@ -3,6 +3,7 @@ using ClickPredict.Bidder.Bidding;
 using ClickPredict.Bidder.Campaigns;
 using ClickPredict.Bidder.Diagnostics;
 using ClickPredict.Bidder.Events;
+using ClickPredict.Bidder.Fleet;
 using ClickPredict.Bidder.Models;
 using ClickPredict.Bidder.Notices;
 using ClickPredict.Bidder.Options;
@@ -44,6 +45,8 @@ internal static class BidderHostingExtensions
         services.AddSingleton<IValidateOptions<NoticeOptions>, NoticeOptionsValidator>();
         services.AddOptions<AdminOptions>().BindConfiguration(AdminOptions.SectionName, RefuseUnknownKeys).ValidateOnStart();
         services.AddSingleton<IValidateOptions<AdminOptions>, AdminOptionsValidator>();
+        services.AddOptions<FleetOptions>().BindConfiguration(FleetOptions.SectionName, RefuseUnknownKeys).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<FleetOptions>, FleetOptionsValidator>();
         services.AddOptions<StatusOptions>().BindConfiguration(StatusOptions.SectionName, RefuseUnknownKeys).ValidateOnStart();
         services.AddSingleton<IValidateOptions<StatusOptions>, StatusOptionsValidator>();
         services.AddSingleton(sp => new LiveStatus(sp.GetRequiredService<IOptions<StatusOptions>>().Value, sp.GetRequiredService<TimeProvider>()));
@@ -57,7 +60,8 @@ internal static class BidderHostingExtensions
         services.AddSingleton(sp => new BudgetLedger(
             sp.GetRequiredService<CampaignCatalog>(),
             sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<IOptions<BidderOptions>>().Value.PacingHeadroomMinutes));
+            sp.GetRequiredService<IOptions<BidderOptions>>().Value.PacingHeadroomMinutes,
+            fleet: sp.GetRequiredService<IOptions<FleetOptions>>().Value.Enabled));
         services.AddSingleton(sp => new CurrencyTable(sp.GetRequiredService<IOptions<BidderOptions>>().Value.FxRates));
         services.AddSingleton(sp => new NoticeSigner(sp.GetRequiredService<IOptions<NoticeOptions>>().Value.HmacKey));
         services.AddSingleton(sp => new BidResponseWriter(sp.GetRequiredService<NoticeSigner>(), sp.GetRequiredService<IOptions<BidderOptions>>().Value.Seat));
@@ -71,7 +75,9 @@ internal static class BidderHostingExtensions
         });
         services.AddSingleton<ModelWatcher>();
         // /readyz answers ready once a model serves.
-        services.AddHealthChecks().AddCheck<ModelReadyHealthCheck>("model", tags: [ServiceDefaultsExtensions.ReadyTag]);
+        services.AddHealthChecks()
+            .AddCheck<ModelReadyHealthCheck>("model", tags: [ServiceDefaultsExtensions.ReadyTag])
+            .AddCheck<FleetReadyHealthCheck>("fleet", tags: [ServiceDefaultsExtensions.ReadyTag]);
 
         services.AddSingleton(sp =>
         {
@@ -133,6 +139,9 @@ internal static class BidderHostingExtensions
         // Campaigns first (a bad file stops start-up before anything else), then the model.
         services.AddHostedService<BidderStartup>();
         services.AddHostedService(sp => sp.GetRequiredService<ModelWatcher>());
+        // The fleet's spend, read back from the impressions topic (no bids until today's is read).
+        services.AddSingleton<SpendReader>();
+        services.AddHostedService(sp => sp.GetRequiredService<SpendReader>());
 
         services.AddOptions<KestrelServerOptions>().Configure<IOptions<BidderOptions>>((kestrel, bidder) =>
         {

@@ -116,9 +116,16 @@ internal sealed class NoticeHandler
             return NoticeResult.Accepted;
         }
 
-        var clearingUsd = clearingPrice / currency.PerUsd;
-        _budgets.Charge(creative.Campaign, clearingUsd, now);
-        _metrics.Spend(creative.Campaign.Id, (double)(clearingUsd / 1000m));
+        // Booked (pending, in a fleet) before its event is produced, so reading the event back settles it.
+        var spendUsd = clearingPrice / currency.PerUsd / 1000m;
+        if (!_budgets.Charge(creative.Campaign, bidId, spendUsd, now))
+        {
+            // Another bidder took this bid's notice first and its impression has been read back: charged once.
+            _metrics.Notice(name, "duplicate");
+            return NoticeResult.Accepted;
+        }
+
+        _metrics.Spend(creative.Campaign.Id, (double)spendUsd);
         _events.Impression(new ImpressionEvent
         {
             BidId = BidIds.ToString(bidId),
@@ -126,6 +133,9 @@ internal sealed class NoticeHandler
             ClearingPriceCpm = clearingPrice,
             Currency = currency.Code,
             CampaignId = creative.Campaign.Id,
+            BidTimeUnixMs = bidTimeMs,
+            SpendUsd = spendUsd,
+            Notice = kind == NoticeKind.Win ? ImpressionEvent.WinNotice : ImpressionEvent.BillingNotice,
         });
         _status.Win(bidId);
         _metrics.Notice(name, "accepted");

@@ -30,6 +30,9 @@ internal sealed class StatusView
     public long UntrackedWins { get; init; }
 
     public long UnscoredWins { get; init; }
+
+    /// <summary>Today's spend per campaign as this bidder enforces it, and how it is read back from the fleet.</summary>
+    public FleetView Fleet { get; init; } = new();
 }
 
 [JsonSourceGenerationOptions(

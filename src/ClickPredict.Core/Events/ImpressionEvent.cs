@@ -2,7 +2,12 @@ using MessagePack;
 
 namespace ClickPredict.Core.Events;
 
-/// <summary>A win notice: the bid won and the impression was served. Keyed by <see cref="BidId"/>.</summary>
+/// <summary>
+/// A win or billing notice: the bid won and the impression was served. Keyed by <see cref="BidId"/>. Also
+/// the fleet's spend ledger: every bidder reads this topic back from the start of the UTC day and books
+/// <see cref="SpendUsd"/> of the first event of each bid id (partition order), so an impression logged twice
+/// (a replayed notice that reached two bidders at once) is charged once.
+/// </summary>
 [MessagePackObject]
 public sealed class ImpressionEvent
 {
@@ -21,4 +26,25 @@ public sealed class ImpressionEvent
 
     [Key(4)]
     public string CampaignId { get; set; } = string.Empty;
+
+    /// <summary>When the bid was made (Unix milliseconds; 0 in events written before this field existed).</summary>
+    [Key(5)]
+    public long BidTimeUnixMs { get; set; }
+
+    /// <summary>
+    /// What the impression cost in US dollars (the clearing CPM / 1000, converted at the charging bidder's
+    /// rate); 0 in events written before this field existed, whose readers convert <see cref="ClearingPriceCpm"/> themselves.
+    /// </summary>
+    [Key(6)]
+    public decimal SpendUsd { get; set; }
+
+    /// <summary>Which notice booked it: <see cref="WinNotice"/> or <see cref="BillingNotice"/> (null in older events: a win).</summary>
+    [Key(7)]
+    public string? Notice { get; set; }
+
+    /// <summary><see cref="Notice"/> of a win notice (<c>nurl</c>).</summary>
+    public const string WinNotice = "win";
+
+    /// <summary><see cref="Notice"/> of a billing notice (<c>burl</c>).</summary>
+    public const string BillingNotice = "bill";
 }

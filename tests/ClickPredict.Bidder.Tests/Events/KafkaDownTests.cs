@@ -20,6 +20,9 @@ public sealed class KafkaDownTests : IDisposable
         _factory.Settings["Kafka:Producer:QueueMaxMessages"] = "5";
         _factory.Settings["Kafka:CreateTopics"] = "false";
         _factory.Settings["Kafka:Producer:FlushTimeoutMs"] = "100";
+        // Without Kafka at start a fleet bidder bids only when configured to (on its own spend).
+        _factory.Settings["Fleet:StartWithoutKafka"] = "true";
+        _factory.Settings["Fleet:ConnectTimeoutMs"] = "500";
         _factory.Publish(TestModels.Create(seed: 95));
         var client = _factory.Client;
         using var events = new MetricCollector<long>(_factory.Services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), BidderMetrics.MeterName, "clickpredict.bidder.events");

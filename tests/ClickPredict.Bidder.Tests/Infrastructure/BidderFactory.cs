@@ -1,4 +1,5 @@
 using System.Net;
+using ClickPredict.Bidder.Campaigns;
 using ClickPredict.Bidder.Hosting;
 using ClickPredict.Core.Model;
 using Microsoft.AspNetCore.Hosting;
@@ -51,6 +52,9 @@ public class BidderFactory : WebApplicationFactory<Program>
     public Dictionary<string, string?> Settings { get; } = new(StringComparer.Ordinal);
 
     public TestClock Clock { get; } = new(StartTime);
+
+    /// <summary>Whether starting the server waits until the bidder has read today's fleet spend back (default true).</summary>
+    public bool WaitForFleet { get; set; } = true;
 
     /// <summary>The client for the Kestrel server (started on first use): no redirects followed, no automatic decompression.</summary>
     public HttpClient Client => _client ??= StartClient();
@@ -111,6 +115,17 @@ public class BidderFactory : WebApplicationFactory<Program>
     {
         UseKestrel(options => options.Listen(IPAddress.Loopback, 0));
         StartServer();
+        if (WaitForFleet)
+        {
+            // The bidder answers no-bid until it has read today's spend back from its broker (an empty
+            // topic here, or what the test put there): wait for that, bounded, so tests start from bidding.
+            var ready = base.Services.GetRequiredService<BudgetLedger>().WhenReady;
+            if (!ready.Wait(TimeSpan.FromSeconds(60)))
+            {
+                throw new TimeoutException("the bidder did not read its fleet spend back within 60 s");
+            }
+        }
+
         var addresses = base.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
         var handler = new SocketsHttpHandler { AllowAutoRedirect = false, AutomaticDecompression = DecompressionMethods.None };
         return new HttpClient(handler) { BaseAddress = new Uri(addresses.First()) };
