@@ -62,6 +62,13 @@ public sealed class KafkaClientFactory
     /// <summary>The embedded broker in use, or null for a real cluster.</summary>
     public EmbeddedKafkaBroker? EmbeddedBroker { get; }
 
+    /// <summary>
+    /// Whether the cluster answers offset-for-time lookups (<c>OffsetsForTimes</c>). A real broker does;
+    /// librdkafka's mock cluster (the embedded broker) answers every lookup by timestamp with the end offset,
+    /// so a reader there must start from the beginning and filter by time itself.
+    /// </summary>
+    public bool SupportsTimeLookups => !(Options.UsesEmbeddedBroker || _localCluster is not null);
+
     /// <summary>How long <see cref="EnsureTopicsAsync"/> waits for each admin request (10 s; tests shorten it).</summary>
     internal TimeSpan AdminTimeout { get; set; } = s_defaultAdminTimeout;
 

@@ -20,7 +20,15 @@ internal sealed class ReadStart
     public List<TopicPartitionOffset> Offsets { get; }
 
     /// <summary>Asks the cluster; throws <see cref="KafkaException"/> when it cannot be reached in <paramref name="timeout"/> or the topic is missing.</summary>
-    public static ReadStart Find(IConsumer<Ignore, byte[]> consumer, string topic, long fromUnixMs, TimeSpan timeout)
+    /// <param name="consumer">The reader.</param>
+    /// <param name="topic">The topic.</param>
+    /// <param name="fromUnixMs">The earliest event time wanted.</param>
+    /// <param name="timeout">How long each request to the cluster may take.</param>
+    /// <param name="timeLookups">
+    /// Whether the cluster finds offsets by time (<see cref="Kafka.KafkaClientFactory.SupportsTimeLookups"/>);
+    /// without, every partition is read from its beginning (the caller filters by event time).
+    /// </param>
+    public static ReadStart Find(IConsumer<Ignore, byte[]> consumer, string topic, long fromUnixMs, TimeSpan timeout, bool timeLookups)
     {
         using var admin = new DependentAdminClientBuilder(consumer.Handle).Build();
         var metadata = admin.GetMetadata(topic, timeout).Topics.SingleOrDefault(t => t.Topic == topic);
@@ -32,15 +40,27 @@ internal sealed class ReadStart
 
         var count = metadata.Partitions.Max(p => p.PartitionId) + 1;
         var partitions = metadata.Partitions.Select(p => new TopicPartition(topic, p.PartitionId)).OrderBy(p => p.Partition.Value).ToList();
-        var found = consumer.OffsetsForTimes(partitions.Select(p => new TopicPartitionTimestamp(p, new Timestamp(fromUnixMs, TimestampType.CreateTime))), timeout);
+        var found = timeLookups
+            ? consumer.OffsetsForTimes(partitions.Select(p => new TopicPartitionTimestamp(p, new Timestamp(fromUnixMs, TimestampType.CreateTime))), timeout)
+            : null;
         var ends = new long[count];
         var offsets = new List<TopicPartitionOffset>(partitions.Count);
         foreach (var partition in partitions)
         {
-            var end = consumer.QueryWatermarkOffsets(partition, timeout).High.Value;
-            var at = found.Single(f => f.Partition == partition.Partition).Offset;
-            // No event at or after the time: nothing to read back, start at the end.
-            var startAt = at.IsSpecial ? end : Math.Min(at.Value, end);
+            var watermarks = consumer.QueryWatermarkOffsets(partition, timeout);
+            var end = watermarks.High.Value;
+            long startAt;
+            if (found is null)
+            {
+                startAt = watermarks.Low.Value;
+            }
+            else
+            {
+                // No event at or after the time: nothing to read back, start at the end.
+                var at = found.Single(f => f.Partition == partition.Partition).Offset;
+                startAt = at.IsSpecial ? end : Math.Min(at.Value, end);
+            }
+
             ends[partition.Partition.Value] = end;
             offsets.Add(new TopicPartitionOffset(partition, new Offset(startAt)));
         }

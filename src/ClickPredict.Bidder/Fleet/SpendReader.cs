@@ -104,7 +104,7 @@ internal sealed class SpendReader : BackgroundService
         {
             try
             {
-                return ReadStart.Find(consumer, _topic, StartOfReadBack(), timeout);
+                return ReadStart.Find(consumer, _topic, StartOfReadBack(), timeout, _clients.SupportsTimeLookups);
             }
             catch (KafkaException e)
             {
