@@ -22,6 +22,9 @@ internal sealed class BidIds
 
     public BidIds(ulong nonce) => _nonce = nonce;
 
+    /// <summary>The high 64 bits of every id this instance makes: which bidder process made a bid.</summary>
+    public ulong Nonce => _nonce;
+
     public UInt128 Next() => new(_nonce, (ulong)Interlocked.Increment(ref _sequence));
 
     /// <summary>Writes the 32 hex digits of <paramref name="id"/>.</summary>

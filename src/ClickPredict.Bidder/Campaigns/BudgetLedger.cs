@@ -15,14 +15,24 @@ namespace ClickPredict.Bidder.Campaigns;
 /// plus what this bidder has charged and not yet read back (<see cref="Charge"/>: pending until its own
 /// event comes back). Until today's spend has been read (<see cref="Ready"/>) the bidder does not bid.</para>
 /// <para><b>Local mode</b>: each charge is booked here at once and nowhere else; a restart starts at zero.</para>
+/// <para><b>The last of a budget is shared out</b> (<c>Fleet:ShareRemainder</c>): what this bidder has charged
+/// and not yet read back may not exceed its share of what the fleet has left, (budget - fleet spend read
+/// back) / bidders, where the bidders are the distinct bid-id nonces seen charging in the last ten minutes
+/// (this one included). Far from the budget the share is large and changes nothing; near it, every bidder
+/// spends at most its share before the others' spend reaches it, so the fleet as a whole does not run past
+/// the budget by the read-back lag's worth of spend, and through a Kafka outage (nothing read back) the fleet
+/// spends at most what was left.</para>
 /// <para>Bids in flight are not reserved: a campaign can overshoot by what the fleet's outstanding bids win
-/// before their notices are read back (the bound is in docs/SCALING.md).</para>
+/// before their notices are charged (the bound is in docs/SCALING.md).</para>
 /// </remarks>
 internal sealed class BudgetLedger
 {
     private const decimal NanosPerDollar = 1_000_000_000m;
     private const long SecondsPerDay = 86_400;
     private const long MsPerDay = SecondsPerDay * 1000;
+
+    /// <summary>A bidder counts in the fleet's size while it has charged within this long.</summary>
+    private const long BidderSeenWindowMs = 10 * 60 * 1000;
 
     private readonly CampaignCatalog _catalog;
     private readonly TimeProvider _time;
@@ -33,6 +43,10 @@ internal sealed class BudgetLedger
     private readonly ConcurrentDictionary<UInt128, PendingCharge> _pending = new();
     private readonly ConcurrentDictionary<UInt128, long> _charged = new();
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly Dictionary<ulong, long> _bidders = [];
+    private readonly ulong _ownNonce;
+    private readonly bool _shareRemainder;
+    private int _fleetSize = 1;
     private long _day;
     private int _state;
     private long _readBackCharged;
@@ -41,9 +55,11 @@ internal sealed class BudgetLedger
     /// <param name="catalog">The campaigns.</param>
     /// <param name="time">The clock (UTC days and pacing).</param>
     /// <param name="pacingHeadroomMinutes">How far ahead of the day's clock even pacing may run.</param>
-    /// <param name="fleet">Whether spend is the fleet's, read back from Kafka (false: this process's own only).</param>
-    public BudgetLedger(CampaignCatalog catalog, TimeProvider time, int pacingHeadroomMinutes, bool fleet = false)
+    /// <param name="fleet">How spend is shared with the fleet through Kafka; null: this process's own only.</param>
+    public BudgetLedger(CampaignCatalog catalog, TimeProvider time, int pacingHeadroomMinutes, FleetBudget? fleet = null)
     {
+        _ownNonce = fleet?.OwnNonce ?? 0;
+        _shareRemainder = fleet?.ShareRemainder ?? false;
         _catalog = catalog;
         _time = time;
         _bookedNanos = new long[catalog.Campaigns.Length];
@@ -56,8 +72,8 @@ internal sealed class BudgetLedger
 
         _headroomSeconds = pacingHeadroomMinutes * 60L;
         _day = DayOf(time.GetUtcNow());
-        _state = (int)(fleet ? FleetState.CatchingUp : FleetState.Local);
-        if (!fleet)
+        _state = (int)(fleet is not null ? FleetState.CatchingUp : FleetState.Local);
+        if (fleet is null)
         {
             _ready.SetResult();
         }
@@ -80,6 +96,9 @@ internal sealed class BudgetLedger
     /// <summary>This bidder's charges not yet read back.</summary>
     public int PendingCount => _pending.Count;
 
+    /// <summary>Bidders charging in the last ten minutes (distinct bid-id nonces read back, and this one): what the last of a budget is shared by.</summary>
+    public int FleetSize => Volatile.Read(ref _fleetSize);
+
     /// <summary>Impression events read back that booked spend (first of their bid id, today).</summary>
     public long ReadBackCharged => Interlocked.Read(ref _readBackCharged);
 
@@ -91,9 +110,17 @@ internal sealed class BudgetLedger
     {
         var seconds = now.ToUnixTimeSeconds();
         Roll(seconds / SecondsPerDay);
-        var spent = Spent(campaign.Index);
+        var booked = Volatile.Read(ref _bookedNanos[campaign.Index]);
+        var pending = Volatile.Read(ref _pendingNanos[campaign.Index]);
         var budget = _budgetNanos[campaign.Index];
+        var spent = booked + pending;
         if (spent >= budget)
+        {
+            return BudgetState.Exhausted;
+        }
+
+        // This bidder's spend the others cannot see yet stays within its share of what is left.
+        if (pending > 0 && _shareRemainder && pending >= (budget - booked) / Volatile.Read(ref _fleetSize))
         {
             return BudgetState.Exhausted;
         }
@@ -151,6 +178,7 @@ internal sealed class BudgetLedger
     {
         var today = DayOf(_time.GetUtcNow());
         Roll(today);
+        SeenBidder((ulong)(bidId >> 64), noticeUnixMs);
         ReadBackOutcome outcome;
         if (!_charged.TryAdd(bidId, bidUnixMs))
         {
@@ -201,7 +229,8 @@ internal sealed class BudgetLedger
 
     /// <summary>
     /// Forgets charged bid ids older than <paramref name="maxAgeMs"/> (no notice for them can be accepted any
-    /// more) and pending charges of earlier days (their events never came back: dropped by the producer).
+    /// more), pending charges of earlier days (their events never came back: dropped by the producer) and
+    /// bidders that have charged nothing for ten minutes. Called from the read-back's thread.
     /// </summary>
     /// <returns>Pending charges of earlier days forgotten.</returns>
     public int Prune(long maxAgeMs)
@@ -215,6 +244,15 @@ internal sealed class BudgetLedger
             }
         }
 
+        foreach (var (nonce, seenMs) in _bidders)
+        {
+            if (now - seenMs > BidderSeenWindowMs)
+            {
+                _bidders.Remove(nonce);
+            }
+        }
+
+        CountBidders();
         var lost = 0;
         var day = Volatile.Read(ref _day);
         foreach (var (id, pending) in _pending)
@@ -242,6 +280,19 @@ internal sealed class BudgetLedger
         return Volatile.Read(ref _pendingNanos[campaign.Index]) / NanosPerDollar;
     }
 
+    /// <summary>A bidder (by its bid ids' nonce) charged at <paramref name="unixMs"/>. Called from the read-back's thread.</summary>
+    private void SeenBidder(ulong nonce, long unixMs)
+    {
+        var known = _bidders.TryGetValue(nonce, out var seen);
+        _bidders[nonce] = Math.Max(seen, unixMs);
+        if (!known)
+        {
+            CountBidders();
+        }
+    }
+
+    private void CountBidders() => Volatile.Write(ref _fleetSize, Math.Max(1, _bidders.Count + (_bidders.ContainsKey(_ownNonce) ? 0 : 1)));
+
     private long Spent(int campaign) => Volatile.Read(ref _bookedNanos[campaign]) + Volatile.Read(ref _pendingNanos[campaign]);
 
     private static long DayOf(DateTimeOffset time) => time.ToUnixTimeSeconds() / SecondsPerDay;
@@ -266,6 +317,11 @@ internal sealed class BudgetLedger
 
     private readonly record struct PendingCharge(int Campaign, long Nanos, long Day);
 }
+
+/// <summary>How a bidder shares spend with its fleet.</summary>
+/// <param name="OwnNonce">The nonce of this bidder's bid ids (<see cref="Bidding.BidIds"/>): it counts as a bidder from the start.</param>
+/// <param name="ShareRemainder">Whether the last of a budget is shared out among the bidders (<c>Fleet:ShareRemainder</c>).</param>
+internal sealed record FleetBudget(ulong OwnNonce, bool ShareRemainder = true);
 
 /// <summary>Whether a campaign may bid now.</summary>
 internal enum BudgetState

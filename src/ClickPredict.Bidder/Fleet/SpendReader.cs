@@ -3,6 +3,7 @@ using ClickPredict.Bidder.Campaigns;
 using ClickPredict.Bidder.Diagnostics;
 using ClickPredict.Bidder.Notices;
 using ClickPredict.Bidder.Options;
+using ClickPredict.Bidder.Status;
 using ClickPredict.Core.Events;
 using ClickPredict.Kafka;
 using Confluent.Kafka;
@@ -39,7 +40,10 @@ internal sealed class SpendReader : BackgroundService
     private readonly FleetOptions _options;
     private readonly string _topic;
     private readonly long _winMaxAgeMs;
+    private readonly LatencyHistogram _lag = new();
     private long _read;
+    private long _maxLagMs;
+    private volatile bool _live;
 
     public SpendReader(
         BudgetLedger budgets,
@@ -68,6 +72,15 @@ internal sealed class SpendReader : BackgroundService
 
     /// <summary>Impression events read back since start.</summary>
     public long EventsRead => Interlocked.Read(ref _read);
+
+    /// <summary>
+    /// Time from a notice being accepted (by any bidder) to its event being read back here, milliseconds, over
+    /// the events read since the start-up read-back caught up: the median, the 99th percentile (each the upper
+    /// edge of its 25%-wide bin) and the largest; null before any.
+    /// </summary>
+    public (double P50, double P99, double Max)? LagMs => double.IsNaN(_lag.Quantile(0.5))
+        ? null
+        : (_lag.Quantile(0.5) * 1000, _lag.Quantile(0.99) * 1000, Interlocked.Read(ref _maxLagMs));
 
     /// <summary>With <c>Fleet:Enabled</c> false there is nothing to read: spend stays this process's own.</summary>
     protected override Task ExecuteAsync(CancellationToken stoppingToken) => _budgets.State == FleetState.Local
@@ -167,6 +180,7 @@ internal sealed class SpendReader : BackgroundService
             if (!caughtUp && start.Reached(next))
             {
                 caughtUp = true;
+                _live = true;
                 var recovered = _budgets.State == FleetState.Degraded;
                 _budgets.CaughtUp();
                 _budgets.Recovered();
@@ -211,7 +225,20 @@ internal sealed class SpendReader : BackgroundService
         var outcome = _budgets.ReadBack(bidId, campaign, SpendUsd(impression), impression.TimeUnixMs, bidTimeMs);
         var flag = impression.Notice == ImpressionEvent.BillingNotice ? NoticeFlags.Bill : NoticeFlags.Win;
         _notices.Mark(bidId, bidTimeMs, flag);
-        var lagSeconds = (_time.GetUtcNow().ToUnixTimeMilliseconds() - impression.TimeUnixMs) / 1000.0;
+        // The lag of events read at start-up is the bidder's downtime, not the fleet's: only live reads count.
+        double? lagSeconds = null;
+        if (_live)
+        {
+            var lagMs = Math.Max(0, _time.GetUtcNow().ToUnixTimeMilliseconds() - impression.TimeUnixMs);
+            lagSeconds = lagMs / 1000.0;
+            _lag.Record(lagSeconds.Value);
+            var max = Interlocked.Read(ref _maxLagMs);
+            while (lagMs > max && Interlocked.CompareExchange(ref _maxLagMs, lagMs, max) != max)
+            {
+                max = Interlocked.Read(ref _maxLagMs);
+            }
+        }
+
         _metrics.FleetReadBack(OutcomeName(outcome), lagSeconds);
     }
 

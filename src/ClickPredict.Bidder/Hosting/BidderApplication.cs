@@ -25,4 +25,8 @@ public static class BidderApplication
         app.MapStatusApi();
         return app;
     }
+
+    /// <summary>The campaigns file a bidder started from <paramref name="contentRoot"/> loads by default (<c>config/campaigns.json</c> of the repository above it).</summary>
+    public static string DefaultCampaignsPath(string contentRoot) =>
+        BidderPaths.Find(contentRoot).Resolve(new Options.BidderOptions().CampaignsPath);
 }

@@ -61,7 +61,9 @@ internal static class BidderHostingExtensions
             sp.GetRequiredService<CampaignCatalog>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<IOptions<BidderOptions>>().Value.PacingHeadroomMinutes,
-            fleet: sp.GetRequiredService<IOptions<FleetOptions>>().Value.Enabled));
+            sp.GetRequiredService<IOptions<FleetOptions>>().Value is { Enabled: true } fleet
+                ? new FleetBudget(sp.GetRequiredService<BidIds>().Nonce, fleet.ShareRemainder)
+                : null));
         services.AddSingleton(sp => new CurrencyTable(sp.GetRequiredService<IOptions<BidderOptions>>().Value.FxRates));
         services.AddSingleton(sp => new NoticeSigner(sp.GetRequiredService<IOptions<NoticeOptions>>().Value.HmacKey));
         services.AddSingleton(sp => new BidResponseWriter(sp.GetRequiredService<NoticeSigner>(), sp.GetRequiredService<IOptions<BidderOptions>>().Value.Seat));

@@ -17,6 +17,14 @@ public sealed class FleetOptions
     public bool Enabled { get; set; } = true;
 
     /// <summary>
+    /// <c>Fleet:ShareRemainder</c>: what this bidder has charged and not yet read back stays within its share
+    /// of what the fleet has left of each budget, (budget - fleet spend) / bidders (default true). Near the end
+    /// of a budget it keeps the fleet from spending the read-back lag's worth past it, and through a Kafka
+    /// outage it keeps the fleet within the budget. False: only the fleet's spend as read back counts.
+    /// </summary>
+    public bool ShareRemainder { get; set; } = true;
+
+    /// <summary>
     /// <c>Fleet:StartWithoutKafka</c>: when Kafka cannot be reached at start, bid anyway on this bidder's
     /// own spend (a warning in the log and <c>clickpredict.bidder.fleet.state</c> = 3) and catch up with the
     /// fleet once Kafka answers (default false: no bids and <c>/readyz</c> unready until today's spend is read).

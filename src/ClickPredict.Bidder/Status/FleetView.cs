@@ -26,9 +26,19 @@ internal sealed class FleetView
     /// <summary>This bidder's charges not yet read back.</summary>
     public int PendingCharges { get; init; }
 
+    /// <summary>Read-back lag (notice accepted anywhere to read here) since start-up caught up: median, ms.</summary>
+    public double? LagP50Ms { get; init; }
+
+    /// <summary>The same, 99th percentile (the overspend bound's lag; docs/SCALING.md).</summary>
+    public double? LagP99Ms { get; init; }
+
+    /// <summary>The same, the largest seen.</summary>
+    public double? LagMaxMs { get; init; }
+
     public static FleetView Of(BudgetLedger budgets, SpendReader reader)
     {
         var state = budgets.State;
+        var lag = reader.LagMs;
         return new FleetView
         {
             State = state switch
@@ -43,6 +53,7 @@ internal sealed class FleetView
             {
                 Id = c.Id,
                 BudgetUsd = c.DailyBudgetUsd,
+                MaxCpmUsd = c.MaxCpmUsd,
                 SpentUsd = budgets.SpentToday(c),
                 PendingUsd = budgets.PendingToday(c),
             })],
@@ -50,6 +61,9 @@ internal sealed class FleetView
             Charged = budgets.ReadBackCharged,
             Duplicates = budgets.ReadBackDuplicates,
             PendingCharges = budgets.PendingCount,
+            LagP50Ms = lag?.P50,
+            LagP99Ms = lag?.P99,
+            LagMaxMs = lag?.Max,
         };
     }
 }
@@ -60,6 +74,9 @@ internal sealed class CampaignSpendView
     public string Id { get; init; } = string.Empty;
 
     public decimal BudgetUsd { get; init; }
+
+    /// <summary>The most the campaign bids, CPM: what one impression can cost at most, times 1000.</summary>
+    public decimal MaxCpmUsd { get; init; }
 
     /// <summary>The fleet's spend read back plus <see cref="PendingUsd"/>: what budgets and pacing are enforced against.</summary>
     public decimal SpentUsd { get; init; }

@@ -7,8 +7,9 @@ using ClickPredict.Cli.Demo;
 namespace ClickPredict.Cli.Commands;
 
 /// <summary>
-/// <c>clickpredict demo [--duration 5m] [--qps N] [--drift] [--seed N]</c>: the whole system in one
-/// process (embedded Kafka broker, bidder on 127.0.0.1, trainer) under simulated exchange traffic,
+/// <c>clickpredict demo [--duration 5m] [--qps N] [--drift] [--seed N] [--bidders N] [--budget-usd X]
+/// [--restart-bidder-at 50%]</c>: the whole system in one process (embedded Kafka broker, one or more
+/// bidders on 127.0.0.1, trainer) under simulated exchange traffic,
 /// with a live view of traffic, latency, training, hot-swaps and the live log loss against the best
 /// possible; Ctrl-C or the end of the duration stops it cleanly and prints a summary.
 /// </summary>
@@ -36,9 +37,23 @@ internal static class DemoCommand
         var directory = new Option<string?>("--dir") { Description = "Keep the registry and the trainer's state in this directory (default: a temporary one, removed at the end)" };
         var interval = CliOptions.Count("--retrain-interval", "Seconds between the trainer's scheduled retrains", defaults.RetrainIntervalSeconds);
         var json = new Option<bool>("--json") { Description = "No live view: print the summary as one JSON object at the end" };
-        var command = new Command("demo", "Run the whole system (embedded Kafka, bidder, trainer) under simulated traffic with a live view")
+        var bidders = CliOptions.Count("--bidders", "Bidders behind the simulated exchange (each on its own port, one broker); the exchange spreads requests over them, sends each win notice to any of them and replays 1% to another", defaults.Bidders);
+        bidders.Validators.Add(result =>
         {
-            duration, qps, drift, seed, directory, interval, json,
+            if (result.GetValueOrDefault<int>() > 16)
+            {
+                result.AddError("--bidders must be at most 16");
+            }
+        });
+        var budget = CliOptions.Number("--budget-usd", "Every campaign's daily budget for the run, spent as fast as traffic allows (no even pacing), so budgets bind within minutes", 0, exclusive: true);
+        var restart = new Option<double?>("--restart-bidder-at")
+        {
+            Description = "Stop the last bidder this far into the run (50% or 0.5) and start it again: it rebuilds today's spend from Kafka before it bids",
+            CustomParser = ParseShare,
+        };
+        var command = new Command("demo", "Run the whole system (embedded Kafka, bidders, trainer) under simulated traffic with a live view")
+        {
+            duration, qps, drift, seed, directory, interval, bidders, budget, restart, json,
         };
         command.SetAction(async (parsed, cancellationToken) =>
         {
@@ -50,6 +65,9 @@ internal static class DemoCommand
                 Seed = parsed.GetValue(seed),
                 Directory = parsed.GetValue(directory),
                 RetrainIntervalSeconds = parsed.GetValue(interval),
+                Bidders = parsed.GetValue(bidders),
+                BudgetUsd = parsed.GetValue(budget) is { } usd ? decimal.Round((decimal)usd, 6) : null,
+                RestartBidderAt = parsed.GetValue(restart),
             };
             var quiet = parsed.GetValue(json);
             var summary = await new DemoRunner(context, settings).RunAsync(quiet, cancellationToken).ConfigureAwait(false);
@@ -65,6 +83,24 @@ internal static class DemoCommand
             return CliApp.Ok;
         });
         return command;
+    }
+
+    /// <summary>Parses a share of the run: <c>50%</c> or <c>0.5</c>, strictly between 0 and 1.</summary>
+    public static double? ParseShare(ArgumentResult result)
+    {
+        var text = result.Tokens.Count > 0 ? result.Tokens[0].Value.Trim() : string.Empty;
+        var percent = text.EndsWith('%');
+        if (double.TryParse(percent ? text[..^1] : text, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var value))
+        {
+            value = percent ? value / 100 : value;
+            if (value is > 0 and < 1)
+            {
+                return value;
+            }
+        }
+
+        result.AddError($"--restart-bidder-at must be a share of the run between 0 and 100% such as 50% or 0.5, not '{text}'");
+        return null;
     }
 
     /// <summary>Parses <c>90s</c>, <c>2m</c>, <c>1h30m</c>, <c>2m30s</c> or a <see cref="TimeSpan"/> (<c>00:02:00</c>).</summary>

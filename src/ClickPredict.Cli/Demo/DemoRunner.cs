@@ -21,11 +21,11 @@ internal sealed class DemoRunner(CliContext context, DemoSettings settings)
         var console = context.Console;
         if (!quiet)
         {
-            console.MarkupLine($"[bold]ClickPredict demo[/]: starting the embedded Kafka broker, the bidder and the trainer (market seed {settings.Seed}{(settings.Drift ? ", drifting" : string.Empty)})...");
+            console.MarkupLine($"[bold]ClickPredict demo[/]: starting the embedded Kafka broker, {(settings.Bidders == 1 ? "the bidder" : $"{settings.Bidders} bidders")} and the trainer (market seed {settings.Seed}{(settings.Drift ? ", drifting" : string.Empty)})...");
         }
 
         await using var system = await DemoSystem.StartAsync(settings, cancellationToken).ConfigureAwait(false);
-        using var bidderHttp = Client(system.BidderUrl);
+        using var bidders = new DemoBidders([.. system.BidderUrls.Select(Client)], settings.Seed + 77);
         using var trainerHttp = Client(system.TrainerUrl);
         var simulator = new TrafficSimulator(new SimulatorOptions
         {
@@ -37,17 +37,21 @@ internal sealed class DemoRunner(CliContext context, DemoSettings settings)
             Start = DateTimeOffset.UtcNow,
         });
         var tally = new DemoTally(settings.BucketSeconds);
-        using var traffic = new DemoTraffic(simulator, bidderHttp, tally);
-        var monitor = new DemoMonitor(bidderHttp, trainerHttp);
+        using var traffic = new DemoTraffic(simulator, bidders, tally, settings.ReplayShare, settings.Seed + 78);
+        var monitor = new DemoMonitor(bidders, trainerHttp);
         var view = new DemoView(settings, system.BidderUrl, tally, monitor);
         if (!quiet)
         {
-            console.MarkupLine($"Bidder at [link]{system.BidderUrl}[/] (status page: open it in a browser), trainer at {system.TrainerUrl}, registry in {system.Directory}");
+            console.MarkupLine($"Bidder{(settings.Bidders == 1 ? string.Empty : "s")} at {string.Join(", ", system.BidderUrls.Select(u => $"[link]{u}[/]"))} (status page: open it in a browser), trainer at {system.TrainerUrl}, registry in {system.Directory}");
             console.MarkupLine($"Sending {settings.Qps} requests/s for {DemoView.Clock(settings.Duration)}; Ctrl-C ends it early.");
         }
 
         var clock = Stopwatch.StartNew();
         var run = traffic.RunAsync(settings.Qps, settings.Duration, cancellationToken);
+        using var restartStop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var restart = settings.RestartBidderAt is { } share
+            ? new DemoRestart(system, bidders, monitor, tally).RunAsync(settings.Bidders - 1, settings.Duration * share, clock, restartStop.Token)
+            : Task.FromResult<BidderRestart?>(null);
         if (quiet)
         {
             await WatchAsync(run, monitor, () => { }).ConfigureAwait(false);
@@ -75,6 +79,8 @@ internal sealed class DemoRunner(CliContext context, DemoSettings settings)
         }
 
         var seconds = clock.Elapsed.TotalSeconds;
+        await restartStop.CancelAsync().ConfigureAwait(false);
+        var restarted = await restart.ConfigureAwait(false);
 
         // The last impressions' clicks are waited for, as the bidder and the joiner wait for them.
         if (!quiet)
@@ -97,7 +103,66 @@ internal sealed class DemoRunner(CliContext context, DemoSettings settings)
             registered = 0;
         }
 
-        return Summarize(seconds, cancellationToken.IsCancellationRequested, tally, monitor, system.Log, registered);
+        var fleet = Fleet(tally, monitor);
+        return Summarize(seconds, cancellationToken.IsCancellationRequested, tally, monitor, system.Log, registered) with
+        {
+            Campaigns = Campaigns(tally, monitor, fleet),
+            Notices = Notices(tally, monitor),
+            Fleet = fleet,
+            Restart = restarted,
+        };
+    }
+
+    private static FleetTiming Fleet(DemoTally tally, DemoMonitor monitor)
+    {
+        var views = monitor.Bidders.Select(b => b?.Fleet).OfType<FleetSpend>().ToList();
+        return new FleetTiming
+        {
+            LagMaxMs = views.Max(v => v.LagMaxMs),
+            LagP99Ms = views.Max(v => v.LagP99Ms),
+            NoticeDelayMaxMs = tally.NoticeDelayMaxMs,
+        };
+    }
+
+    /// <summary>Each campaign's budget (as the bidders loaded it), the exchange's charges and bids, the bidders' ledgers, and the overspend bound.</summary>
+    private static List<CampaignSummary> Campaigns(DemoTally tally, DemoMonitor monitor, FleetTiming timing)
+    {
+        var charged = tally.SpendByCampaign();
+        var bids = tally.BidsByCampaign();
+        var views = monitor.Bidders.Select(b => b?.Fleet).OfType<FleetSpend>().ToList();
+        return [.. (views.FirstOrDefault()?.Campaigns ?? []).Select(c =>
+        {
+            var (count, perSecond) = bids.GetValueOrDefault(c.Id);
+            var window = (timing.NoticeDelayMaxMs + (timing.LagMaxMs ?? 0)) / 1000.0;
+            return new CampaignSummary
+            {
+                Id = c.Id,
+                BudgetUsd = c.BudgetUsd,
+                SpentUsd = charged.GetValueOrDefault(c.Id),
+                LedgerUsd = views.Max(v => v.Campaigns.FirstOrDefault(x => x.Id == c.Id)?.SpentUsd),
+                Bids = count,
+                BidsPerSecond = perSecond is { } r ? Math.Round(r, 2) : null,
+                MaxCpmUsd = c.MaxCpmUsd,
+                OverspendBoundUsd = perSecond is { } rate ? decimal.Round((decimal)(rate * window) * c.MaxCpmUsd / 1000m, 6) : null,
+            };
+        })];
+    }
+
+    /// <summary>Notices sent and replayed, and impressions the bidders' ledgers booked twice or not at all against the exchange's wins.</summary>
+    private static NoticeSummary Notices(DemoTally tally, DemoMonitor monitor)
+    {
+        var (sent, replayed, refused, taken) = tally.Notices();
+        var wins = tally.Snapshot().Wins;
+        var booked = monitor.Bidders.Select(b => b?.Fleet?.Charged).OfType<long>().ToList();
+        return new NoticeSummary
+        {
+            Sent = sent,
+            Replayed = replayed,
+            ReplaysRefused = refused,
+            ReplaysTaken = taken,
+            ChargedTwice = booked.Count == 0 ? 0 : Math.Max(0, booked.Max() - wins),
+            NotCharged = booked.Count == 0 ? 0 : Math.Max(0, wins - booked.Min()),
+        };
     }
 
     private DemoSummary Summarize(double seconds, bool interrupted, DemoTally tally, DemoMonitor monitor, DemoLog log, int registered)
@@ -112,6 +177,7 @@ internal sealed class DemoRunner(CliContext context, DemoSettings settings)
             TargetQps = settings.Qps,
             Seed = settings.Seed,
             Drift = settings.Drift,
+            Bidders = settings.Bidders,
             Interrupted = interrupted,
             Requests = counters.Requests,
             Bids = counters.Bids,

@@ -30,6 +30,18 @@ internal sealed record DemoSettings
     /// <summary>How long after a win its click is waited for (the bidder's label delay and the joiner's attribution window), seconds.</summary>
     public int LabelDelaySeconds { get; init; } = 4;
 
+    /// <summary>Bidders behind the simulated exchange's load balancer, each on its own port, sharing one broker.</summary>
+    public int Bidders { get; init; } = 1;
+
+    /// <summary>Every campaign's daily budget for the run (spent as fast as traffic allows); null: the shipped campaigns' own.</summary>
+    public decimal? BudgetUsd { get; init; }
+
+    /// <summary>When (a share of <see cref="Duration"/>) the last bidder is stopped and started again; null: never.</summary>
+    public double? RestartBidderAt { get; init; }
+
+    /// <summary>Share of win notices the exchange sends a second time, to another bidder.</summary>
+    public double ReplayShare { get; init; } = 0.01;
+
     /// <summary>Drift of the hidden CTR function in radians per simulated day when <see cref="Drift"/> is on.</summary>
     public double DriftPerDay => Drift ? 1440 : 0;
 }

@@ -14,23 +14,29 @@ using Microsoft.Extensions.Logging;
 namespace ClickPredict.Cli.Demo;
 
 /// <summary>
-/// The whole system in this process, as the demo runs it: librdkafka's mock cluster, the bidder on
-/// 127.0.0.1 and the trainer, each built by its own application builder (what its Program.cs runs),
-/// with the shipped config files beneath a few overrides: the demo's broker, a fresh registry and
-/// trainer state, short click windows and a retrain every few seconds, so that a few minutes show
-/// what takes hours in production.
+/// The whole system in this process, as the demo runs it: librdkafka's mock cluster, one or more bidders
+/// on 127.0.0.1 (each on its own port, sharing the broker, the registry and the notice key, as a fleet
+/// behind a load balancer does) and the trainer, each built by its own application builder (what its
+/// Program.cs runs), with the shipped config files beneath a few overrides: the demo's broker, a fresh
+/// registry and trainer state, short click windows and a retrain every few seconds, so that a few
+/// minutes show what takes hours in production. With <see cref="DemoSettings.BudgetUsd"/> the bidders
+/// read a copy of the shipped campaigns whose daily budgets are that amount, spent as fast as traffic
+/// allows (no even pacing), so budgets bind within the run.
 /// </summary>
 internal sealed class DemoSystem : IAsyncDisposable
 {
     private readonly bool _ownsDirectory;
+    private readonly WebApplication?[] _bidders;
+    private readonly Func<int, string[]> _bidderArguments;
     private bool _stopped;
 
-    private DemoSystem(EmbeddedKafkaCluster cluster, WebApplication bidder, WebApplication trainer, Uri bidderUrl, Uri trainerUrl, string directory, bool ownsDirectory, DemoLog log)
+    private DemoSystem(EmbeddedKafkaCluster cluster, WebApplication?[] bidders, Func<int, string[]> bidderArguments, WebApplication trainer, Uri[] bidderUrls, Uri trainerUrl, string directory, bool ownsDirectory, DemoLog log)
     {
         Cluster = cluster;
-        Bidder = bidder;
+        _bidders = bidders;
+        _bidderArguments = bidderArguments;
         Trainer = trainer;
-        BidderUrl = bidderUrl;
+        BidderUrls = bidderUrls;
         TrainerUrl = trainerUrl;
         Directory = directory;
         _ownsDirectory = ownsDirectory;
@@ -39,11 +45,13 @@ internal sealed class DemoSystem : IAsyncDisposable
 
     public EmbeddedKafkaCluster Cluster { get; }
 
-    public WebApplication Bidder { get; }
-
     public WebApplication Trainer { get; }
 
-    public Uri BidderUrl { get; }
+    /// <summary>Each bidder's address, by slot (a restarted bidder comes back at its slot's address).</summary>
+    public IReadOnlyList<Uri> BidderUrls { get; }
+
+    /// <summary>The first bidder's address (the one whose status page the demo shows).</summary>
+    public Uri BidderUrl => BidderUrls[0];
 
     public Uri TrainerUrl { get; }
 
@@ -64,7 +72,9 @@ internal sealed class DemoSystem : IAsyncDisposable
         System.IO.Directory.CreateDirectory(directory);
         var log = new DemoLog();
         var cluster = EmbeddedKafkaCluster.Start(1, 4);
-        WebApplication? bidder = null, trainer = null;
+        var bidders = new WebApplication?[settings.Bidders];
+        WebApplication? trainer = null;
+        Func<int, string[]>? bidderArguments = null;
         try
         {
             foreach (var topic in new KafkaOptions().Topics.All)
@@ -72,8 +82,7 @@ internal sealed class DemoSystem : IAsyncDisposable
                 cluster.CreateTopic(topic, 4);
             }
 
-            var port = FreePort();
-            var bidderUrl = new Uri($"http://127.0.0.1:{port}");
+            var bidderUrls = Enumerable.Range(0, settings.Bidders).Select(_ => new Uri($"http://127.0.0.1:{FreePort()}")).ToArray();
             var common = new Dictionary<string, string>(StringComparer.Ordinal)
             {
                 ["Kafka:BootstrapServers"] = cluster.BootstrapServers,
@@ -84,17 +93,35 @@ internal sealed class DemoSystem : IAsyncDisposable
                 ["Registry:Path"] = RegistryIn(directory),
             };
 
-            bidder = BidderApplication.Build(Arguments(common, new Dictionary<string, string>(StringComparer.Ordinal)
+            // One notice key for the fleet: any bidder verifies the notices of another's bids.
+            var hmacKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+            var adminToken = Convert.ToHexString(RandomNumberGenerator.GetBytes(24));
+            var campaigns = settings.BudgetUsd is { } budget ? DemoCampaigns.Write(directory, budget) : null;
+            bidderArguments = slot =>
             {
-                ["urls"] = bidderUrl.ToString().TrimEnd('/'),
-                ["Bidder:PublicBaseUrl"] = bidderUrl.ToString().TrimEnd('/'),
-                ["Registry:PollIntervalMs"] = "500",
-                ["Status:BucketSeconds"] = Invariant(settings.BucketSeconds),
-                ["Status:LabelDelaySeconds"] = Invariant(settings.LabelDelaySeconds),
-                ["Notices:HmacKey"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
-                ["Admin:Token"] = Convert.ToHexString(RandomNumberGenerator.GetBytes(24)),
-            }), builder => Quiet(builder, log));
-            await bidder.StartAsync(cancellationToken).ConfigureAwait(false);
+                var url = bidderUrls[slot].ToString().TrimEnd('/');
+                var own = new Dictionary<string, string>(StringComparer.Ordinal)
+                {
+                    ["urls"] = url,
+                    ["Bidder:PublicBaseUrl"] = url,
+                    ["Registry:PollIntervalMs"] = "500",
+                    ["Status:BucketSeconds"] = Invariant(settings.BucketSeconds),
+                    ["Status:LabelDelaySeconds"] = Invariant(settings.LabelDelaySeconds),
+                    ["Notices:HmacKey"] = hmacKey,
+                    ["Admin:Token"] = adminToken,
+                };
+                if (campaigns is not null)
+                {
+                    own["Bidder:CampaignsPath"] = campaigns;
+                }
+
+                return Arguments(common, own);
+            };
+
+            for (var slot = 0; slot < bidders.Length; slot++)
+            {
+                bidders[slot] = await StartBidderAsync(bidderArguments(slot), log, cancellationToken).ConfigureAwait(false);
+            }
 
             var attribution = Invariant(settings.LabelDelaySeconds);
             trainer = TrainerApplication.Build(Arguments(common, new Dictionary<string, string>(StringComparer.Ordinal)
@@ -117,11 +144,11 @@ internal sealed class DemoSystem : IAsyncDisposable
             }), builder => Quiet(builder, log));
             await trainer.StartAsync(cancellationToken).ConfigureAwait(false);
 
-            return new DemoSystem(cluster, bidder, trainer, bidderUrl, new Uri(trainer.Urls.First()), directory, ownsDirectory, log);
+            return new DemoSystem(cluster, bidders, bidderArguments, trainer, bidderUrls, new Uri(trainer.Urls.First()), directory, ownsDirectory, log);
         }
         catch
         {
-            await StopAsync(trainer, bidder).ConfigureAwait(false);
+            await StopAsync([trainer, .. bidders]).ConfigureAwait(false);
             cluster.Dispose();
             if (ownsDirectory)
             {
@@ -132,7 +159,25 @@ internal sealed class DemoSystem : IAsyncDisposable
         }
     }
 
-    /// <summary>Stops the trainer (a final checkpoint), then the bidder (flushing its event log), then the broker.</summary>
+    /// <summary>Stops bidder <paramref name="slot"/> (its event log flushed), as a crash or a redeploy would take it away.</summary>
+    public async Task StopBidderAsync(int slot)
+    {
+        var bidder = Interlocked.Exchange(ref _bidders[slot], null);
+        await StopAsync(bidder).ConfigureAwait(false);
+    }
+
+    /// <summary>Starts bidder <paramref name="slot"/> again at its address, with its configuration (it rebuilds today's spend before it bids).</summary>
+    public async Task StartBidderAsync(int slot, CancellationToken cancellationToken)
+    {
+        var bidder = await StartBidderAsync(_bidderArguments(slot), Log, cancellationToken).ConfigureAwait(false);
+        if (Interlocked.CompareExchange(ref _bidders[slot], bidder, null) is not null)
+        {
+            await StopAsync(bidder).ConfigureAwait(false);
+            throw new InvalidOperationException($"bidder {slot} is already running");
+        }
+    }
+
+    /// <summary>Stops the trainer (a final checkpoint), then the bidders (flushing their event logs), then the broker.</summary>
     public async Task StopAsync()
     {
         if (_stopped)
@@ -141,7 +186,7 @@ internal sealed class DemoSystem : IAsyncDisposable
         }
 
         _stopped = true;
-        await StopAsync(Trainer, Bidder).ConfigureAwait(false);
+        await StopAsync([Trainer, .. _bidders]).ConfigureAwait(false);
         Cluster.Dispose();
         if (_ownsDirectory)
         {
@@ -171,6 +216,21 @@ internal sealed class DemoSystem : IAsyncDisposable
             }
 
             await app.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    private static async Task<WebApplication> StartBidderAsync(string[] arguments, DemoLog log, CancellationToken cancellationToken)
+    {
+        var bidder = BidderApplication.Build(arguments, builder => Quiet(builder, log));
+        try
+        {
+            await bidder.StartAsync(cancellationToken).ConfigureAwait(false);
+            return bidder;
+        }
+        catch
+        {
+            await StopAsync(bidder).ConfigureAwait(false);
+            throw;
         }
     }
 

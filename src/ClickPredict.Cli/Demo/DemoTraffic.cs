@@ -8,11 +8,13 @@ using ClickPredict.Core.Simulation;
 namespace ClickPredict.Cli.Demo;
 
 /// <summary>
-/// The simulated exchange and its users, against the bidder over HTTP on 127.0.0.1: sends the
-/// simulator's OpenRTB requests at a fixed rate; when the bidder bids, runs the auction against a
-/// the best of a few competing bids drawn by the simulator (second price unless the request says first), calls the win
-/// notice with the clearing price, and lets the user click the ad with the hidden true CTR of the
-/// creative the bidder chose, following the click URL in its markup.
+/// The simulated exchange and its users, against the bidders over HTTP on 127.0.0.1: sends the
+/// simulator's OpenRTB requests at a fixed rate, spread over the bidders that are up
+/// (<see cref="DemoBidders"/>); when a bidder bids, runs the auction against the best of a few competing
+/// bids drawn by the simulator (second price unless the request says first), calls the win notice with
+/// the clearing price at any bidder (and a share of them a second time, at another: a replay), and lets
+/// the user click the ad with the hidden true CTR of the creative the bidder chose, following the click
+/// URL in its markup.
 /// </summary>
 internal sealed class DemoTraffic : IDisposable
 {
@@ -24,17 +26,33 @@ internal sealed class DemoTraffic : IDisposable
 
     private static readonly MediaTypeHeaderValue Json = new("application/json");
     private readonly TrafficSimulator _simulator;
-    private readonly HttpClient _http;
+    private readonly DemoBidders _bidders;
     private readonly DemoTally _tally;
     private readonly Dictionary<string, SimCreative> _creatives;
     private readonly SemaphoreSlim _slots = new(MaxInFlight, MaxInFlight);
     private readonly TimeProvider _time;
+    private readonly double _replayShare;
+    private readonly Random _replays;
 
+    /// <summary>Traffic to one bidder at <paramref name="http"/>, no replayed notices.</summary>
     public DemoTraffic(TrafficSimulator simulator, HttpClient http, DemoTally tally, TimeProvider? time = null)
+        : this(simulator, new DemoBidders([http]), tally, replayShare: 0, seed: 0, time)
+    {
+    }
+
+    /// <param name="simulator">The market.</param>
+    /// <param name="bidders">The bidders behind the exchange's load balancer.</param>
+    /// <param name="tally">What the exchange and its users saw.</param>
+    /// <param name="replayShare">Share of win notices sent a second time, to another bidder.</param>
+    /// <param name="seed">Seed of the replay draws.</param>
+    /// <param name="time">The pacing's clock.</param>
+    public DemoTraffic(TrafficSimulator simulator, DemoBidders bidders, DemoTally tally, double replayShare, int seed, TimeProvider? time = null)
     {
         _simulator = simulator;
-        _http = http;
+        _bidders = bidders;
         _tally = tally;
+        _replayShare = replayShare;
+        _replays = new Random(seed);
         _time = time ?? TimeProvider.System;
         _creatives = simulator.Creatives.ToDictionary(c => c.CreativeId, StringComparer.Ordinal);
     }
@@ -117,18 +135,32 @@ internal sealed class DemoTraffic : IDisposable
     private async Task RunAuctionAsync(SimRequest request)
     {
         var started = Stopwatch.GetTimestamp();
-        using var content = new ByteArrayContent(request.ToJson());
-        content.Headers.ContentType = Json;
-        using var response = await _http.PostAsync("/openrtb2/bid", content).ConfigureAwait(false);
-        var body = await response.Content.ReadAsByteArrayAsync().ConfigureAwait(false);
+        HttpStatusCode status;
+        byte[] body;
+        using (var lease = _bidders.Next())
+        {
+            if (lease is null)
+            {
+                // Every bidder is down (a one-bidder fleet restarting): the exchange's request goes unanswered.
+                _tally.Skipped();
+                return;
+            }
+
+            using var content = new ByteArrayContent(request.ToJson());
+            content.Headers.ContentType = Json;
+            using var response = await lease.Client.PostAsync("/openrtb2/bid", content).ConfigureAwait(false);
+            status = response.StatusCode;
+            body = await response.Content.ReadAsByteArrayAsync().ConfigureAwait(false);
+        }
+
         var latencyMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
-        if (response.StatusCode == HttpStatusCode.NoContent)
+        if (status == HttpStatusCode.NoContent)
         {
             _tally.Request(latencyMs, bid: false);
             return;
         }
 
-        if (response.StatusCode != HttpStatusCode.OK)
+        if (status != HttpStatusCode.OK)
         {
             _tally.Error();
             return;
@@ -138,6 +170,8 @@ internal sealed class DemoTraffic : IDisposable
         using var document = JsonDocument.Parse(body);
         var bid = document.RootElement.GetProperty("seatbid")[0].GetProperty("bid")[0];
         var price = bid.GetProperty("price").GetDecimal();
+        var campaign = bid.GetProperty("cid").GetString() ?? string.Empty;
+        _tally.Bid(campaign, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
         // The exchange has other bidders: the best of their bids is what ours must beat.
         var market = 0m;
         lock (_simulator)
@@ -156,17 +190,21 @@ internal sealed class DemoTraffic : IDisposable
 
         // Second price: the winner pays the best competing bid (the floor at least); first price: its own bid.
         var clearing = request.AuctionType == 1 ? price : Math.Max(market, (decimal)request.BidFloor);
-        var win = bid.GetProperty("nurl").GetString()!.Replace("${AUCTION_PRICE}", clearing.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal);
-        using (var notice = await _http.GetAsync(Local(win)).ConfigureAwait(false))
+        var win = Local(bid.GetProperty("nurl").GetString()!.Replace("${AUCTION_PRICE}", clearing.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal));
+        var noticeTo = await NoticeAsync(win, replayOf: -1).ConfigureAwait(false);
+        if (noticeTo < 0)
         {
-            if (!notice.IsSuccessStatusCode)
-            {
-                _tally.Error();
-                return;
-            }
+            _tally.Error();
+            return;
         }
 
         var winMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        _tally.NoticeDelay(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        if (Replay())
+        {
+            await NoticeAsync(win, replayOf: noticeTo).ConfigureAwait(false);
+        }
+
         if (!_creatives.TryGetValue(bid.GetProperty("crid").GetString() ?? string.Empty, out var creative))
         {
             Interlocked.Increment(ref _unknownCreatives);
@@ -180,14 +218,57 @@ internal sealed class DemoTraffic : IDisposable
             clicked = _simulator.SampleClick(trueCtr);
         }
 
-        _tally.Won(winMs, clearing, trueCtr, clicked);
+        _tally.Won(winMs, clearing, trueCtr, clicked, campaign);
         if (clicked)
         {
-            using var click = await _http.GetAsync(Local(ClickUrl(bid.GetProperty("adm").GetString()!))).ConfigureAwait(false);
+            using var lease = _bidders.Any();
+            if (lease is null)
+            {
+                return;
+            }
+
+            using var click = await lease.Client.GetAsync(Local(ClickUrl(bid.GetProperty("adm").GetString()!))).ConfigureAwait(false);
             if (click.StatusCode != HttpStatusCode.Redirect)
             {
                 _tally.Error();
             }
+        }
+    }
+
+    /// <summary>
+    /// Calls the win notice at any bidder up (the first time) or at another than <paramref name="replayOf"/>'s
+    /// (a replay, counted with its answer: refused as a replay, or taken by a bidder that had not yet read the
+    /// first one back). Returns the bidder that took the first notice, or -1 when it was refused or none was up.
+    /// </summary>
+    private async Task<int> NoticeAsync(string url, int replayOf)
+    {
+        using var lease = _bidders.Any(except: replayOf);
+        if (lease is null)
+        {
+            return -1;
+        }
+
+        using var notice = await lease.Client.GetAsync(url).ConfigureAwait(false);
+        if (replayOf >= 0)
+        {
+            _tally.Replayed(notice.StatusCode);
+            return replayOf;
+        }
+
+        _tally.NoticeSent();
+        return notice.IsSuccessStatusCode ? lease.Slot : -1;
+    }
+
+    private bool Replay()
+    {
+        if (_replayShare <= 0)
+        {
+            return false;
+        }
+
+        lock (_replays)
+        {
+            return _replays.NextDouble() < _replayShare;
         }
     }
 

@@ -32,6 +32,7 @@ internal sealed class DemoView(DemoSettings settings, Uri bidderUrl, DemoTally t
         grid.AddRow(new Markup("[bold]Trainer[/]"), new Markup(Escape(trainer is null
             ? "starting..."
             : $"examples joined {trainer.ExamplesEmitted:N0} · learned {trainer.ExamplesLearned:N0} · models published {trainer.Published}{(trainer.Failure is null ? string.Empty : " · FAILED: " + trainer.Failure)}")));
+        grid.AddRow(new Markup("[bold]Fleet[/]"), new Markup(Escape(FleetLine())));
         grid.AddRow(new Markup("[bold]Serving[/]"), new Markup(Escape(
             $"{bidder?.Serving ?? "?"} · hot-swaps {monitor.Swaps}")));
         grid.AddRow(new Markup("[bold]Live log loss[/]"), new Markup(LiveLine()));
@@ -73,6 +74,18 @@ internal sealed class DemoView(DemoSettings settings, Uri bidderUrl, DemoTally t
             $"[{Clock(elapsed)}] {_rate:0} req/s · bid {Percent(c.Bids, c.Requests)} · win {Percent(c.Wins, c.Bids)} · p99 {Ms(c.P99Ms)} · spend ${c.SpendUsd:0.00} · examples {trainer?.ExamplesEmitted ?? 0:N0} · published {trainer?.Published ?? 0} · serving {monitor.Bidder?.Serving ?? "?"} ({monitor.Swaps} swaps) · {Markup.Remove(LiveLine())}");
     }
 
+    /// <summary>Bidders, what the exchange has charged against the budgets, and the replayed notices.</summary>
+    private string FleetLine()
+    {
+        var charged = tally.SpendByCampaign();
+        var views = monitor.Bidders.Select(b => b?.Fleet).OfType<FleetSpend>().ToList();
+        var budgets = views.FirstOrDefault()?.Campaigns ?? [];
+        var exhausted = budgets.Count(c => charged.GetValueOrDefault(c.Id) >= c.BudgetUsd);
+        var (_, replayed, refused, taken) = tally.Notices();
+        return string.Create(CultureInfo.InvariantCulture,
+            $"{settings.Bidders} bidder(s), {views.Count(v => v.Ready)} ready{(views.Any(v => v.State == "degraded") ? " (one degraded)" : string.Empty)} · charged ${charged.Values.Sum():0.00} of ${budgets.Sum(c => c.BudgetUsd):0.00} budgets ({exhausted} of {budgets.Count} campaigns spent) · notices replayed {replayed} (refused {refused}, taken {taken})");
+    }
+
     /// <summary>The closing summary, as a table per served model and a verdict.</summary>
     public static void Summary(IAnsiConsole console, DemoSummary s)
     {
@@ -111,6 +124,7 @@ internal sealed class DemoView(DemoSettings settings, Uri bidderUrl, DemoTally t
                 : "The live log loss did not (yet) move towards the best possible; a longer run gives the trainer more examples."));
         }
 
+        FleetSummary(console, s);
         if (s.Warnings + s.LoggedErrors > 0)
         {
             console.MarkupLine(Escape($"The services logged {s.Warnings} warnings and {s.LoggedErrors} errors; the latest:"));
@@ -120,6 +134,39 @@ internal sealed class DemoView(DemoSettings settings, Uri bidderUrl, DemoTally t
             }
         }
     }
+
+    /// <summary>Budgets against what the exchange charged, notices charged twice or not at all, and the restart.</summary>
+    private static void FleetSummary(IAnsiConsole console, DemoSummary s)
+    {
+        if (s.Campaigns.Count > 0)
+        {
+            var table = new Table().Border(TableBorder.Rounded).Title($"spend today against budgets ({s.Bidders} bidder(s); charged = the exchange's clearing prices)")
+                .AddColumn("campaign").AddColumn(new TableColumn("budget").RightAligned()).AddColumn(new TableColumn("charged").RightAligned())
+                .AddColumn(new TableColumn("of budget").RightAligned()).AddColumn(new TableColumn("bidders' ledger").RightAligned());
+            foreach (var c in s.Campaigns)
+            {
+                table.AddRow(
+                    Escape(c.Id),
+                    Usd(c.BudgetUsd),
+                    Usd(c.SpentUsd),
+                    c.BudgetUsd > 0 ? (c.SpentUsd / c.BudgetUsd).ToString("0.0%", CultureInfo.InvariantCulture) : "-",
+                    c.LedgerUsd is { } ledger ? Usd(ledger) : "-");
+            }
+
+            console.Write(table);
+        }
+
+        var n = s.Notices;
+        console.MarkupLine(Escape(string.Create(CultureInfo.InvariantCulture,
+            $"Win notices: {n.Sent:N0} sent, {n.Replayed:N0} replayed to another bidder ({n.ReplaysRefused:N0} refused as replays, {n.ReplaysTaken:N0} taken before the first was read back); charged twice {n.ChargedTwice}, not charged {n.NotCharged}.")));
+        if (s.Restart is { } r)
+        {
+            console.MarkupLine(Escape(string.Create(CultureInfo.InvariantCulture,
+                $"Bidder {r.Bidder} restarted at {r.AtSeconds:0.0} s ({r.DownSeconds:0.0} s out of the load balancer): it knew ${r.SpentBeforeUsd ?? 0:0.0000} of today's spend before, ${r.SpentAtReadyUsd ?? 0:0.0000} when ready again (read back from {r.ImpressionsReadBack ?? 0:N0} impressions; the exchange had charged ${r.ExchangeSpentAtReadyUsd:0.0000}).")));
+        }
+    }
+
+    private static string Usd(decimal usd) => usd.ToString("$0.0000", CultureInfo.InvariantCulture);
 
     private void Advance(TimeSpan elapsed)
     {

@@ -61,7 +61,7 @@ public sealed class BudgetLedgerTests
     {
         // 23:00: with an hour's headroom even pacing allows the whole budget.
         var clock = new TestClock(s_midnight.AddHours(23));
-        var ledger = new BudgetLedger(ExpectedBids.ShippedCatalog, clock, 60, fleet: true);
+        var ledger = new BudgetLedger(ExpectedBids.ShippedCatalog, clock, 60, new FleetBudget(OwnNonce: 0xfeed));
         Assert.Equal(FleetState.CatchingUp, ledger.State);
         Assert.False(ledger.Ready);
         Assert.False(ledger.WhenReady.IsCompleted);
@@ -93,7 +93,7 @@ public sealed class BudgetLedgerTests
     public void Fleet_ABidChargedByTwoBidders_IsBookedOnce()
     {
         var clock = new TestClock(s_midnight.AddHours(12));
-        var ledger = new BudgetLedger(ExpectedBids.ShippedCatalog, clock, 60, fleet: true);
+        var ledger = new BudgetLedger(ExpectedBids.ShippedCatalog, clock, 60, new FleetBudget(OwnNonce: 0xfeed));
         ledger.CaughtUp();
         var now = clock.Now.ToUnixTimeMilliseconds();
         var bid = NextBid();
@@ -114,7 +114,7 @@ public sealed class BudgetLedgerTests
     public void Fleet_DuplicateReadBack_SettlesOurPendingChargeWithoutBookingIt()
     {
         var clock = new TestClock(s_midnight.AddHours(12));
-        var ledger = new BudgetLedger(ExpectedBids.ShippedCatalog, clock, 60, fleet: true);
+        var ledger = new BudgetLedger(ExpectedBids.ShippedCatalog, clock, 60, new FleetBudget(OwnNonce: 0xfeed));
         ledger.CaughtUp();
         var now = clock.Now.ToUnixTimeMilliseconds();
         var bid = NextBid();
@@ -130,7 +130,7 @@ public sealed class BudgetLedgerTests
     public void Fleet_ReadBackOfAnotherDay_IsRememberedNotBooked()
     {
         var clock = new TestClock(s_midnight.AddHours(1));
-        var ledger = new BudgetLedger(ExpectedBids.ShippedCatalog, clock, 60, fleet: true);
+        var ledger = new BudgetLedger(ExpectedBids.ShippedCatalog, clock, 60, new FleetBudget(OwnNonce: 0xfeed));
         var yesterday = s_midnight.AddMinutes(-10).ToUnixTimeMilliseconds();
         var bid = NextBid();
         Assert.Equal(ReadBackOutcome.OtherDay, ledger.ReadBack(bid, s_garden, 5m, yesterday, yesterday));
@@ -145,7 +145,7 @@ public sealed class BudgetLedgerTests
     public void Fleet_Prune_ForgetsOldBidsAndEarlierDaysPendingCharges()
     {
         var clock = new TestClock(s_midnight.AddHours(23));
-        var ledger = new BudgetLedger(ExpectedBids.ShippedCatalog, clock, 60, fleet: true);
+        var ledger = new BudgetLedger(ExpectedBids.ShippedCatalog, clock, 60, new FleetBudget(OwnNonce: 0xfeed));
         ledger.CaughtUp();
         var old = NextBid();
         var at = clock.Now.ToUnixTimeMilliseconds();
@@ -164,7 +164,7 @@ public sealed class BudgetLedgerTests
     [Fact]
     public void Fleet_StartDegraded_IsReady_AndRecoversOnceCaughtUp()
     {
-        var ledger = new BudgetLedger(ExpectedBids.ShippedCatalog, new TestClock(s_midnight), 60, fleet: true);
+        var ledger = new BudgetLedger(ExpectedBids.ShippedCatalog, new TestClock(s_midnight), 60, new FleetBudget(OwnNonce: 0xfeed));
         ledger.StartDegraded();
         Assert.Equal(FleetState.Degraded, ledger.State);
         Assert.True(ledger.Ready);
@@ -173,6 +173,73 @@ public sealed class BudgetLedgerTests
         Assert.Equal(FleetState.Degraded, ledger.State);
         ledger.Recovered();
         Assert.Equal(FleetState.Live, ledger.State);
+    }
+
+    [Fact]
+    public void Fleet_ShareRemainder_KeepsUnreadSpendWithinThisBiddersShareOfWhatIsLeft()
+    {
+        var clock = new TestClock(s_midnight.AddHours(23));
+        var ledger = new BudgetLedger(ExpectedBids.ShippedCatalog, clock, 60, new FleetBudget(OwnNonce: 0xa));
+        ledger.CaughtUp();
+        var now = clock.Now.ToUnixTimeMilliseconds();
+
+        // Two other bidders have charged: the fleet is three. $0.60 of camp-garden's $700 is left, $0.20 each.
+        ledger.ReadBack(new UInt128(0xb, 1), s_garden, 399.40m, now, now);
+        ledger.ReadBack(new UInt128(0xc, 1), s_garden, 300m, now, now);
+        Assert.Equal(3, ledger.FleetSize);
+        Assert.True(ledger.Charge(s_garden, new UInt128(0xa, 1), 0.15m, clock.Now));
+        Assert.Equal(BudgetState.Open, ledger.Check(s_garden, clock.Now));
+        Assert.True(ledger.Charge(s_garden, new UInt128(0xa, 2), 0.05m, clock.Now));
+        Assert.Equal(BudgetState.Exhausted, ledger.Check(s_garden, clock.Now));
+        Assert.Equal(699.60m, ledger.SpentToday(s_garden));
+
+        // Once its own charges are read back, a share of the new remainder is open again.
+        ledger.ReadBack(new UInt128(0xa, 1), s_garden, 0.15m, now, now);
+        ledger.ReadBack(new UInt128(0xa, 2), s_garden, 0.05m, now, now);
+        Assert.Equal(BudgetState.Open, ledger.Check(s_garden, clock.Now));
+
+        // Without the rule only the budget itself stops it.
+        var plain = new BudgetLedger(ExpectedBids.ShippedCatalog, clock, 60, new FleetBudget(OwnNonce: 0xa, ShareRemainder: false));
+        plain.CaughtUp();
+        plain.ReadBack(new UInt128(0xb, 1), s_garden, 399.40m, now, now);
+        plain.ReadBack(new UInt128(0xc, 1), s_garden, 300m, now, now);
+        Assert.True(plain.Charge(s_garden, new UInt128(0xa, 1), 0.50m, clock.Now));
+        Assert.Equal(BudgetState.Open, plain.Check(s_garden, clock.Now));
+    }
+
+    [Fact]
+    public void Fleet_KafkaOutageNearTheBudget_TheFleetSpendsAtMostWhatWasLeft()
+    {
+        var clock = new TestClock(s_midnight.AddHours(23));
+        var now = clock.Now.ToUnixTimeMilliseconds();
+        var nonces = new ulong[] { 0xa, 0xb, 0xc };
+        var ledgers = nonces.Select(n => new BudgetLedger(ExpectedBids.ShippedCatalog, clock, 60, new FleetBudget(n))).ToArray();
+        foreach (var ledger in ledgers)
+        {
+            ledger.CaughtUp();
+            foreach (var nonce in nonces)
+            {
+                // Every bidder has read every other's earlier spend: $699.70 of $700, the same for all.
+                ledger.ReadBack(new UInt128(nonce, 0), s_garden, nonce == 0xa ? 699.70m : 0m, now, now);
+            }
+        }
+
+        // Kafka is down: nothing more is read back. Each bidder charges $0.01 an impression while it may bid.
+        var charged = 0m;
+        for (var round = 0; round < 100; round++)
+        {
+            for (var b = 0; b < ledgers.Length; b++)
+            {
+                if (ledgers[b].Check(s_garden, clock.Now) == BudgetState.Open)
+                {
+                    Assert.True(ledgers[b].Charge(s_garden, new UInt128(nonces[b], (ulong)round + 1), 0.01m, clock.Now));
+                    charged += 0.01m;
+                }
+            }
+        }
+
+        // $0.30 was left: each spent its $0.10 share, not $0.30 each.
+        Assert.Equal(0.30m, charged);
     }
 
     private static UInt128 NextBid() => new(0xfeed, (ulong)Interlocked.Increment(ref s_nextBid));

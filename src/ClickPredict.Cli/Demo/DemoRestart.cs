@@ -1,0 +1,79 @@
+using System.Diagnostics;
+using System.Net;
+
+namespace ClickPredict.Cli.Demo;
+
+/// <summary>
+/// Stops one bidder in the middle of the run and starts it again, as a crash and a redeploy would: the
+/// exchange's load balancer stops sending it traffic and lets its calls finish, its process stops, a new
+/// one starts at the same address and reads today's spend back from the fleet's topic; the load balancer
+/// sends it traffic again once <c>/readyz</c> says ready. What it knew of the fleet's spend before and
+/// right after is the evidence that a restart forgets nothing.
+/// </summary>
+internal sealed class DemoRestart(DemoSystem system, DemoBidders bidders, DemoMonitor monitor, DemoTally tally)
+{
+    /// <summary>How long the new process may take to read the day back before the demo gives up on it.</summary>
+    private static readonly TimeSpan s_readyWithin = TimeSpan.FromSeconds(60);
+
+    /// <summary>Restarts bidder <paramref name="slot"/> after <paramref name="delay"/>; null when the run ended first.</summary>
+    public async Task<BidderRestart?> RunAsync(int slot, TimeSpan delay, Stopwatch clock, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            return null;
+        }
+
+        var at = clock.Elapsed;
+        bidders.Down(slot);
+        await bidders.DrainAsync(slot, CancellationToken.None).ConfigureAwait(false);
+        var before = (await monitor.PollBidderAsync(slot, CancellationToken.None).ConfigureAwait(false))?.Fleet;
+        await monitor.RetireAsync(slot, CancellationToken.None).ConfigureAwait(false);
+        await system.StopBidderAsync(slot).ConfigureAwait(false);
+        await system.StartBidderAsync(slot, CancellationToken.None).ConfigureAwait(false);
+
+        var client = DemoRunner.Client(system.BidderUrls[slot]);
+        var waited = Stopwatch.StartNew();
+        while (!await ReadyAsync(client).ConfigureAwait(false))
+        {
+            if (waited.Elapsed > s_readyWithin)
+            {
+                client.Dispose();
+                throw new InvalidOperationException($"bidder {slot} did not say ready within {s_readyWithin.TotalSeconds:0} s of its restart");
+            }
+
+            await Task.Delay(50, CancellationToken.None).ConfigureAwait(false);
+        }
+
+        // Read at the moment it is ready, before it takes traffic: all of it comes from the topic.
+        var exchange = tally.Snapshot().SpendUsd;
+        var after = (await DemoMonitor.StatusAsync(client, CancellationToken.None).ConfigureAwait(false))?.Fleet;
+        bidders.Up(slot, client);
+        return new BidderRestart
+        {
+            Bidder = slot,
+            AtSeconds = Math.Round(at.TotalSeconds, 1),
+            DownSeconds = Math.Round((clock.Elapsed - at).TotalSeconds, 1),
+            SpentBeforeUsd = before?.SpentUsd,
+            SpentAtReadyUsd = after?.SpentUsd,
+            ExchangeSpentAtReadyUsd = exchange,
+            ImpressionsReadBack = after?.EventsRead,
+        };
+    }
+
+    private static async Task<bool> ReadyAsync(HttpClient client)
+    {
+        try
+        {
+            using var response = await client.GetAsync("/readyz").ConfigureAwait(false);
+            return response.StatusCode == HttpStatusCode.OK;
+        }
+        catch (HttpRequestException)
+        {
+            return false;
+        }
+    }
+}
