@@ -132,6 +132,13 @@ internal sealed partial class BidEngine
             return false;
         }
 
+        // Sent: until their notices come, the bids' prices count against their campaigns' budgets.
+        for (var i = 0; i < ctx.BidCount; i++)
+        {
+            ref readonly var bid = ref ctx.Bids[i];
+            _budgets.Reserve(bid.Creative.Campaign, bid.PriceUsd, ctx.ReceivedUtc);
+        }
+
         if (format == BodyFormat.MessagePack)
         {
             _writer.WriteMessagePack(ctx);

@@ -22,8 +22,10 @@ namespace ClickPredict.Bidder.Campaigns;
 /// spends at most its share before the others' spend reaches it, so the fleet as a whole does not run past
 /// the budget by the read-back lag's worth of spend, and through a Kafka outage (nothing read back) the fleet
 /// spends at most what was left.</para>
-/// <para>Bids in flight are not reserved: a campaign can overshoot by what the fleet's outstanding bids win
-/// before their notices are charged (the bound is in docs/SCALING.md).</para>
+/// <para><b>Bids in flight are reserved</b> (<c>Fleet:BidReserveMs</c>): each bid's price counts against its
+/// campaign from when it is sent until its notice is charged (here, or read back from another bidder) or
+/// the reservation window passes. What is left of the overspend is the other bidders' bids in flight
+/// that this one cannot see (the bound is in docs/SCALING.md).</para>
 /// </remarks>
 internal sealed class BudgetLedger
 {
@@ -45,6 +47,7 @@ internal sealed class BudgetLedger
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Dictionary<ulong, long> _bidders = [];
     private readonly ulong _ownNonce;
+    private readonly BidReservations? _reservations;
     private readonly bool _shareRemainder;
     private int _fleetSize = 1;
     private long _day;
@@ -60,6 +63,7 @@ internal sealed class BudgetLedger
     {
         _ownNonce = fleet?.OwnNonce ?? 0;
         _shareRemainder = fleet?.ShareRemainder ?? false;
+        _reservations = fleet is { BidReserveMs: > 0 } ? new BidReservations(catalog.Campaigns.Length, fleet.BidReserveMs) : null;
         _catalog = catalog;
         _time = time;
         _bookedNanos = new long[catalog.Campaigns.Length];
@@ -111,7 +115,7 @@ internal sealed class BudgetLedger
         var seconds = now.ToUnixTimeSeconds();
         Roll(seconds / SecondsPerDay);
         var booked = Volatile.Read(ref _bookedNanos[campaign.Index]);
-        var pending = Volatile.Read(ref _pendingNanos[campaign.Index]);
+        var pending = Volatile.Read(ref _pendingNanos[campaign.Index]) + (_reservations?.Reserved(campaign.Index, now.ToUnixTimeMilliseconds()) ?? 0);
         var budget = _budgetNanos[campaign.Index];
         var spent = booked + pending;
         if (spent >= budget)
@@ -119,7 +123,7 @@ internal sealed class BudgetLedger
             return BudgetState.Exhausted;
         }
 
-        // This bidder's spend the others cannot see yet stays within its share of what is left.
+        // This bidder's spend the others cannot see yet (charged, or bid and not yet notified) stays within its share of what is left.
         if (pending > 0 && _shareRemainder && pending >= (budget - booked) / Volatile.Read(ref _fleetSize))
         {
             return BudgetState.Exhausted;
@@ -139,12 +143,23 @@ internal sealed class BudgetLedger
         return BudgetState.Open;
     }
 
+    /// <summary>A bid of <paramref name="campaign"/> at <paramref name="priceCpmUsd"/> was sent: what it could cost is reserved until its notice (fleet mode with <c>Fleet:BidReserveMs</c>).</summary>
+    public void Reserve(Campaign campaign, decimal priceCpmUsd, DateTimeOffset now) =>
+        _reservations?.Reserve(campaign.Index, ToNanos(priceCpmUsd / 1000m), now.ToUnixTimeMilliseconds());
+
     /// <summary>
     /// Books the impression of <paramref name="bidId"/>, won at <paramref name="spendUsd"/> (US dollars,
-    /// the clearing CPM / 1000). In fleet mode it is pending until <see cref="ReadBack"/> sees its event.
+    /// the clearing CPM / 1000), in place of what its bid reserved. In fleet mode it is pending until
+    /// <see cref="ReadBack"/> sees its event.
     /// </summary>
+    /// <param name="campaign">The bid's campaign.</param>
+    /// <param name="bidId">The bid.</param>
+    /// <param name="spendUsd">What the impression cost.</param>
+    /// <param name="now">When its notice came.</param>
+    /// <param name="bidPriceCpmUsd">The bid's own price (as <see cref="Reserve"/> was given it).</param>
+    /// <param name="bidUnixMs">When the bid was made.</param>
     /// <returns>False when the fleet has already charged this bid (its event was read back): nothing is booked.</returns>
-    public bool Charge(Campaign campaign, UInt128 bidId, decimal spendUsd, DateTimeOffset now)
+    public bool Charge(Campaign campaign, UInt128 bidId, decimal spendUsd, DateTimeOffset now, decimal bidPriceCpmUsd = 0, long bidUnixMs = 0)
     {
         var day = DayOf(now);
         Roll(day);
@@ -160,7 +175,13 @@ internal sealed class BudgetLedger
             return false;
         }
 
+        // Pending first, then released: for a moment it counts twice, never zero times.
         Interlocked.Add(ref _pendingNanos[campaign.Index], nanos);
+        if ((ulong)(bidId >> 64) == _ownNonce)
+        {
+            _reservations?.Release(campaign.Index, ToNanos(bidPriceCpmUsd / 1000m), bidUnixMs);
+        }
+
         return true;
     }
 
@@ -174,7 +195,8 @@ internal sealed class BudgetLedger
     /// <param name="spendUsd">What it cost, US dollars.</param>
     /// <param name="noticeUnixMs">When its notice was accepted: the day it counts in.</param>
     /// <param name="bidUnixMs">When the bid was made: its id is remembered while a notice could still come.</param>
-    public ReadBackOutcome ReadBack(UInt128 bidId, Campaign? campaign, decimal spendUsd, long noticeUnixMs, long bidUnixMs)
+    /// <param name="bidPriceCpmUsd">The bid's own price: when the bid was this bidder's and another took its notice, its reservation is released.</param>
+    public ReadBackOutcome ReadBack(UInt128 bidId, Campaign? campaign, decimal spendUsd, long noticeUnixMs, long bidUnixMs, decimal bidPriceCpmUsd = 0)
     {
         var today = DayOf(_time.GetUtcNow());
         Roll(today);
@@ -202,9 +224,17 @@ internal sealed class BudgetLedger
             outcome = ReadBackOutcome.Charged;
         }
 
-        if (_pending.TryRemove(bidId, out var pending) && pending.Day == Volatile.Read(ref _day))
+        if (_pending.TryRemove(bidId, out var pending))
         {
-            Interlocked.Add(ref _pendingNanos[pending.Campaign], -pending.Nanos);
+            if (pending.Day == Volatile.Read(ref _day))
+            {
+                Interlocked.Add(ref _pendingNanos[pending.Campaign], -pending.Nanos);
+            }
+        }
+        else if (outcome == ReadBackOutcome.Charged && campaign is not null && (ulong)(bidId >> 64) == _ownNonce)
+        {
+            // Our bid, its notice taken by another bidder: the charge read back takes the reservation's place.
+            _reservations?.Release(campaign.Index, ToNanos(bidPriceCpmUsd / 1000m), bidUnixMs);
         }
 
         return outcome;
@@ -321,7 +351,8 @@ internal sealed class BudgetLedger
 /// <summary>How a bidder shares spend with its fleet.</summary>
 /// <param name="OwnNonce">The nonce of this bidder's bid ids (<see cref="Bidding.BidIds"/>): it counts as a bidder from the start.</param>
 /// <param name="ShareRemainder">Whether the last of a budget is shared out among the bidders (<c>Fleet:ShareRemainder</c>).</param>
-internal sealed record FleetBudget(ulong OwnNonce, bool ShareRemainder = true);
+/// <param name="BidReserveMs">How long a bid's price stays reserved without its notice (<c>Fleet:BidReserveMs</c>); 0: bids are not reserved.</param>
+internal sealed record FleetBudget(ulong OwnNonce, bool ShareRemainder = true, int BidReserveMs = 0);
 
 /// <summary>Whether a campaign may bid now.</summary>
 internal enum BudgetState

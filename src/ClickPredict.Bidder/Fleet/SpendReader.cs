@@ -222,7 +222,7 @@ internal sealed class SpendReader : BackgroundService
 
         _catalog.CampaignsById.TryGetValue(impression.CampaignId, out var campaign);
         var bidTimeMs = impression.BidTimeUnixMs > 0 ? impression.BidTimeUnixMs : impression.TimeUnixMs;
-        var outcome = _budgets.ReadBack(bidId, campaign, SpendUsd(impression), impression.TimeUnixMs, bidTimeMs);
+        var outcome = _budgets.ReadBack(bidId, campaign, SpendUsd(impression), impression.TimeUnixMs, bidTimeMs, impression.BidPriceCpmUsd);
         var flag = impression.Notice == ImpressionEvent.BillingNotice ? NoticeFlags.Bill : NoticeFlags.Win;
         _notices.Mark(bidId, bidTimeMs, flag);
         // The lag of events read at start-up is the bidder's downtime, not the fleet's: only live reads count.

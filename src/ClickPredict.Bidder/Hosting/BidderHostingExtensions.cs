@@ -62,7 +62,7 @@ internal static class BidderHostingExtensions
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<IOptions<BidderOptions>>().Value.PacingHeadroomMinutes,
             sp.GetRequiredService<IOptions<FleetOptions>>().Value is { Enabled: true } fleet
-                ? new FleetBudget(sp.GetRequiredService<BidIds>().Nonce, fleet.ShareRemainder)
+                ? new FleetBudget(sp.GetRequiredService<BidIds>().Nonce, fleet.ShareRemainder, fleet.BidReserveMs)
                 : null));
         services.AddSingleton(sp => new CurrencyTable(sp.GetRequiredService<IOptions<BidderOptions>>().Value.FxRates));
         services.AddSingleton(sp => new NoticeSigner(sp.GetRequiredService<IOptions<NoticeOptions>>().Value.HmacKey));

@@ -118,7 +118,8 @@ internal sealed class NoticeHandler
 
         // Booked (pending, in a fleet) before its event is produced, so reading the event back settles it.
         var spendUsd = clearingPrice / currency.PerUsd / 1000m;
-        if (!_budgets.Charge(creative.Campaign, bidId, spendUsd, now))
+        var bidPriceUsd = ourPrice / currency.PerUsd;
+        if (!_budgets.Charge(creative.Campaign, bidId, spendUsd, now, bidPriceUsd, bidTimeMs))
         {
             // Another bidder took this bid's notice first and its impression has been read back: charged once.
             _metrics.Notice(name, "duplicate");
@@ -135,6 +136,7 @@ internal sealed class NoticeHandler
             CampaignId = creative.Campaign.Id,
             BidTimeUnixMs = bidTimeMs,
             SpendUsd = spendUsd,
+            BidPriceCpmUsd = bidPriceUsd,
             Notice = kind == NoticeKind.Win ? ImpressionEvent.WinNotice : ImpressionEvent.BillingNotice,
         });
         _status.Win(bidId);

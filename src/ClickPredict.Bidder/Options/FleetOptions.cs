@@ -25,6 +25,12 @@ public sealed class FleetOptions
     public bool ShareRemainder { get; set; } = true;
 
     /// <summary>
+    /// <c>Fleet:BidReserveMs</c>: a bid's price counts against its campaign from when it is sent until its win
+    /// notice is charged, or for this long when none comes (a lost bid). Default 1000; 0 turns reservations off.
+    /// </summary>
+    public int BidReserveMs { get; set; } = 1_000;
+
+    /// <summary>
     /// <c>Fleet:StartWithoutKafka</c>: when Kafka cannot be reached at start, bid anyway on this bidder's
     /// own spend (a warning in the log and <c>clickpredict.bidder.fleet.state</c> = 3) and catch up with the
     /// fleet once Kafka answers (default false: no bids and <c>/readyz</c> unready until today's spend is read).

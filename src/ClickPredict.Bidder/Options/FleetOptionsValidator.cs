@@ -19,6 +19,11 @@ internal sealed class FleetOptionsValidator(IOptions<BidderOptions> bidder) : IV
             failures.Add($"{S}:ConnectTimeoutMs must be between 100 and 300000 (got {options.ConnectTimeoutMs})");
         }
 
+        if (options.BidReserveMs is < 0 or > 600_000)
+        {
+            failures.Add($"{S}:BidReserveMs must be between 0 and 600000 (got {options.BidReserveMs})");
+        }
+
         if (options.FetchWaitMs is < 0 or > 5_000)
         {
             failures.Add($"{S}:FetchWaitMs must be between 0 and 5000 (got {options.FetchWaitMs})");

@@ -42,6 +42,13 @@ public sealed class ImpressionEvent
     [Key(7)]
     public string? Notice { get; set; }
 
+    /// <summary>
+    /// Our bid's price, CPM in US dollars (0 in events written before this field existed): the bidder that
+    /// made the bid releases what it reserved for it when another bidder took its notice.
+    /// </summary>
+    [Key(8)]
+    public decimal BidPriceCpmUsd { get; set; }
+
     /// <summary><see cref="Notice"/> of a win notice (<c>nurl</c>).</summary>
     public const string WinNotice = "win";
 
