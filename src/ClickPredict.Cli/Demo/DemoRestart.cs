@@ -48,9 +48,10 @@ internal sealed class DemoRestart(DemoSystem system, DemoBidders bidders, DemoMo
             await Task.Delay(50, CancellationToken.None).ConfigureAwait(false);
         }
 
-        // Read at the moment it is ready, before it takes traffic: all of it comes from the topic.
-        var exchange = tally.Snapshot().SpendUsd;
+        // Read at the moment it is ready, before it takes traffic: all of it comes from the topic (then the
+        // exchange's count, which has every impression the bidder can have read back by then).
         var after = (await DemoMonitor.StatusAsync(client, CancellationToken.None).ConfigureAwait(false))?.Fleet;
+        var exchange = tally.SpendByCampaign().Values.Sum();
         bidders.Up(slot, client);
         return new BidderRestart
         {

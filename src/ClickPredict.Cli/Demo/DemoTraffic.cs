@@ -200,17 +200,13 @@ internal sealed class DemoTraffic : IDisposable
 
         var winMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         _tally.NoticeDelay(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-        if (Replay())
-        {
-            await NoticeAsync(win, replayOf: noticeTo).ConfigureAwait(false);
-        }
-
         if (!_creatives.TryGetValue(bid.GetProperty("crid").GetString() ?? string.Empty, out var creative))
         {
             Interlocked.Increment(ref _unknownCreatives);
             return;
         }
 
+        // The exchange books the impression as soon as the notice is taken, before anything else happens to it.
         var trueCtr = _simulator.TrueCtr(request, creative);
         bool clicked;
         lock (_simulator)
@@ -219,6 +215,11 @@ internal sealed class DemoTraffic : IDisposable
         }
 
         _tally.Won(winMs, clearing, trueCtr, clicked, campaign);
+        if (Replay())
+        {
+            await NoticeAsync(win, replayOf: noticeTo).ConfigureAwait(false);
+        }
+
         if (clicked)
         {
             using var lease = _bidders.Any();
