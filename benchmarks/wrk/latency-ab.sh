@@ -4,7 +4,7 @@
 # NAME=value environment variables (e.g. DOTNET_gcServer=0); a configuration containing the word "baseline"
 # runs the bare Kestrel endpoint that only parses the JSON and answers 204 (the wrk baseline; with its
 # variables, if any) under the same load tool:
-#   bash benchmarks/wrk/latency-ab.sh "" baseline "--Bidder:LogEvents=false" "DOTNET_gcServer=0"
+#   bash benchmarks/wrk/latency-ab.sh "" baseline "--Bidder:LogEvents=false --Fleet:Enabled=false" "DOTNET_gcServer=0"
 # ROUNDS (default 2) rounds of RATE (2000) requests/s for DURATION (20) seconds each, after a 5 s warm-up.
 # CLIENT=http (default: HttpClient) or raw (a blocking socket and thread per connection; see LoadGenerator).
 # BROKER=inprocess (default: the bidder runs the embedded broker itself) or separate (a trainer process with

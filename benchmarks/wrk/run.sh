@@ -16,7 +16,7 @@ LOG_EVENTS=${LOG_EVENTS:-true}
 source benchmarks/wrk/prepare.sh
 
 dotnet "$bidder" --Registry:Path="$work/registry" --Registry:DefaultModelPath="$model" \
-  --Logging:LogLevel:Default=Warning --Kafka:Embedded:Shared=false --Bidder:LogEvents="$LOG_EVENTS" >"$work/bidder.log" 2>&1 &
+  --Logging:LogLevel:Default=Warning --Kafka:Embedded:Shared=false --Bidder:LogEvents="$LOG_EVENTS" --Fleet:Enabled="$LOG_EVENTS" >"$work/bidder.log" 2>&1 &
 # Two baselines: with the bidder's transport settings (inline scheduling, the like-for-like ratio) and with
 # Kestrel's own defaults (requests handed to the thread pool).
 dotnet "$bench" bidder-baseline --urls http://127.0.0.1:5090 >"$work/baseline.log" 2>&1 &

@@ -9,7 +9,8 @@ using ClickPredict.Core.OpenRtb;
 namespace ClickPredict.Bidder.Tools;
 
 /// <summary>
-/// The bid engine without a host, wired as the bidder wires it (default settings): for the handler
+/// The bid engine without a host, wired as the bidder wires it (default settings, a fleet bidder whose spend
+/// has been read back): for the handler
 /// benchmark and allocation tests, which measure parse + features + score + price + write alone.
 /// </summary>
 internal sealed class StandaloneEngine
@@ -21,10 +22,13 @@ internal sealed class StandaloneEngine
         Models = new ModelHolder(5);
         Models.Swap(new ServingModel(model, ModelSource.DefaultFile, "(in memory)", null, time.GetUtcNow()));
         var signer = new NoticeSigner("standalone-engine-key-0123456789abcdef");
+        // As a fleet bidder runs by default, its spend read back: budgets, shares and bid reservations checked.
+        Budgets = new BudgetLedger(Catalog, time, 60, new FleetBudget(OwnNonce: 42, ShareRemainder: true, BidReserveMs: 1_000));
+        Budgets.CaughtUp();
         Engine = new BidEngine(
             Catalog,
             Models,
-            new BudgetLedger(Catalog, time, 60),
+            Budgets,
             new CurrencyTable(new Dictionary<string, decimal>()),
             new BidResponseWriter(signer, "clickpredict"),
             new BidIds(42),
@@ -38,6 +42,8 @@ internal sealed class StandaloneEngine
     public CampaignCatalog Catalog { get; }
 
     public ModelHolder Models { get; }
+
+    public BudgetLedger Budgets { get; }
 
     public BidEngine Engine { get; }
 
