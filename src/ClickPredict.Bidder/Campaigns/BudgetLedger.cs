@@ -22,6 +22,9 @@ namespace ClickPredict.Bidder.Campaigns;
 /// spends at most its share before the others' spend reaches it, so the fleet as a whole does not run past
 /// the budget by the read-back lag's worth of spend, and through a Kafka outage (nothing read back) the fleet
 /// spends at most what was left.</para>
+/// <para><b>What it has not seen yet is estimated</b>: the fleet's spend rate over the last second or so
+/// (read back) times this bidder's recent read-back lag counts as spent, so a bidder whose read-back trails
+/// the others' does not take the last of a budget as still free (<see cref="UnseenSpend"/>).</para>
 /// <para><b>Bids in flight are reserved</b> (<c>Fleet:BidReserveMs</c>): each bid's price counts against its
 /// campaign from when it is sent until its notice is charged (here, or read back from another bidder) or
 /// the reservation window passes. What is left of the overspend is the other bidders' bids in flight
@@ -48,6 +51,7 @@ internal sealed class BudgetLedger
     private readonly Dictionary<ulong, long> _bidders = [];
     private readonly ulong _ownNonce;
     private readonly BidReservations? _reservations;
+    private readonly UnseenSpend _unseen;
     private readonly bool _shareRemainder;
     private int _fleetSize = 1;
     private long _day;
@@ -63,6 +67,7 @@ internal sealed class BudgetLedger
     {
         _ownNonce = fleet?.OwnNonce ?? 0;
         _shareRemainder = fleet?.ShareRemainder ?? false;
+        _unseen = new UnseenSpend(catalog.Campaigns.Length);
         _reservations = fleet is { BidReserveMs: > 0 } ? new BidReservations(catalog.Campaigns.Length, fleet.BidReserveMs) : null;
         _catalog = catalog;
         _time = time;
@@ -114,7 +119,8 @@ internal sealed class BudgetLedger
     {
         var seconds = now.ToUnixTimeSeconds();
         Roll(seconds / SecondsPerDay);
-        var booked = Volatile.Read(ref _bookedNanos[campaign.Index]);
+        // What the fleet has spent that this bidder has not read yet counts as if read (0 without a fleet).
+        var booked = Volatile.Read(ref _bookedNanos[campaign.Index]) + _unseen.Nanos(campaign.Index);
         var pending = Volatile.Read(ref _pendingNanos[campaign.Index]) + (_reservations?.Reserved(campaign.Index, now.ToUnixTimeMilliseconds()) ?? 0);
         var budget = _budgetNanos[campaign.Index];
         var spent = booked + pending;
@@ -219,7 +225,9 @@ internal sealed class BudgetLedger
         else
         {
             // Booked before the pending charge is settled: for a moment it counts twice, never zero times.
-            Interlocked.Add(ref _bookedNanos[campaign.Index], ToNanos(spendUsd));
+            var nanos = ToNanos(spendUsd);
+            Interlocked.Add(ref _bookedNanos[campaign.Index], nanos);
+            _unseen.Charged(campaign.Index, nanos, _time.GetUtcNow().ToUnixTimeMilliseconds());
             Interlocked.Increment(ref _readBackCharged);
             outcome = ReadBackOutcome.Charged;
         }
@@ -239,6 +247,15 @@ internal sealed class BudgetLedger
 
         return outcome;
     }
+
+    /// <summary>The read-back's recent lag, milliseconds: with the fleet's spend rate, what this bidder has likely not seen.</summary>
+    public double ReadBackLagMs => _unseen.LagMs;
+
+    /// <summary>An event read back live, <paramref name="lagMs"/> after its notice. Called from the read-back's thread.</summary>
+    public void ReadBackLag(long lagMs) => _unseen.Lag(lagMs);
+
+    /// <summary>Time passes on the read-back's thread (events or not): the fleet's recent spend rates decay.</summary>
+    public void Tick() => _unseen.Decay(_time.GetUtcNow().ToUnixTimeMilliseconds());
 
     /// <summary>Today's spend has been read back to where the topic stood at start: bidding may begin.</summary>
     public void CaughtUp()

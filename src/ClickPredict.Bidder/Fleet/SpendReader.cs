@@ -177,6 +177,7 @@ internal sealed class SpendReader : BackgroundService
                 next[result.Partition.Value] = result.Offset.Value + 1;
             }
 
+            _budgets.Tick();
             if (!caughtUp && start.Reached(next))
             {
                 caughtUp = true;
@@ -232,6 +233,7 @@ internal sealed class SpendReader : BackgroundService
             var lagMs = Math.Max(0, _time.GetUtcNow().ToUnixTimeMilliseconds() - impression.TimeUnixMs);
             lagSeconds = lagMs / 1000.0;
             _lag.Record(lagSeconds.Value);
+            _budgets.ReadBackLag(lagMs);
             var max = Interlocked.Read(ref _maxLagMs);
             while (lagMs > max && Interlocked.CompareExchange(ref _maxLagMs, lagMs, max) != max)
             {

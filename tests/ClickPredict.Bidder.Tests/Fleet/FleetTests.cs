@@ -254,8 +254,11 @@ public sealed class FleetTests
             Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
         }
 
-        var state = (await late.Client.GetStringAsync("/metrics")).Split('\n').Single(l => l.StartsWith("clickpredict_bidder_fleet_state", StringComparison.Ordinal));
-        Assert.Equal("3", state[(state.LastIndexOf('}') + 1)..].Trim().Split(' ')[0]);
+        var metrics = (await late.Client.GetStringAsync("/metrics")).Split('\n');
+        var state = metrics.Where(l => l.StartsWith("clickpredict_bidder_fleet_state", StringComparison.Ordinal)).ToList();
+        Assert.True(state.Count == 1, string.Join(" | ", state));
+        var line = state[0];
+        Assert.Equal("3", line[(line.LastIndexOf('}') + 1)..].Trim().Split(' ')[0]);
         var campaign = earlier.GetProperty("cid").GetString()!;
         Assert.Equal(0m, FleetHarness.Spent(late, campaign));
         var own = await late.Client.BidOn(SimBodies.One(seed: 11));

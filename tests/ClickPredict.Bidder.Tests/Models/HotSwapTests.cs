@@ -56,6 +56,8 @@ public sealed class HotSwapTests : IDisposable
             }
         })).ToArray();
 
+        // The first model serves traffic before it is swapped out, like each one after it.
+        await WaitUntil(() => results.Count(r => r.Version == first.Label) >= 25);
         string? corruptLabel = null;
         for (var k = 1; k <= 10; k++)
         {
@@ -82,7 +84,7 @@ public sealed class HotSwapTests : IDisposable
         Assert.DoesNotContain(all, r => r.Version == corruptLabel);
 
         // All eleven models served traffic, and each bid is exactly what the model it names gives.
-        Assert.Equal(11, all.Select(r => r.Version).Distinct().Count());
+        Assert.True(11 == all.Select(r => r.Version).Distinct().Count(), string.Join(", ", all.GroupBy(r => r.Version).Select(g => $"{g.Key}: {g.Count()} ({g.Count(r => r.Status == HttpStatusCode.OK)} bids)")));
         foreach (var r in all.Where(r => r.Status == HttpStatusCode.OK))
         {
             var expected = ExpectedBids.Best(models[r.Version!], bodies[r.Body], BidderFactory.StartTime);
