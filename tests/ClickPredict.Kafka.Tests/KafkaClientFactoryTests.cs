@@ -27,6 +27,33 @@ public class KafkaClientFactoryTests
     }
 
     [Fact]
+    public void CreateReaderConfig_CommitsNothing_BoundsTheFetchWait_AndAppliesExtraClientProperties()
+    {
+        var options = new KafkaOptions { BootstrapServers = "kafka-1:9092", ClientId = "bidder" };
+        options.Client["security.protocol"] = "SASL_SSL";
+
+        var config = TestKafka.Factory(options).CreateReaderConfig("spend-reader", fetchWaitMaxMs: 15);
+
+        Assert.Equal("kafka-1:9092", config.BootstrapServers);
+        Assert.Equal("bidder", config.ClientId);
+        Assert.Equal("spend-reader", config.GroupId);
+        Assert.False(config.EnableAutoCommit);
+        Assert.False(config.EnableAutoOffsetStore);
+        Assert.Equal(15, config.FetchWaitMaxMs);
+        Assert.Equal("SASL_SSL", config.Get("security.protocol"));
+    }
+
+    [Fact]
+    public void SupportsTimeLookups_OnlyOnAClusterThatIsNotTheEmbeddedBroker()
+    {
+        Assert.True(TestKafka.Factory(new KafkaOptions { BootstrapServers = "kafka-1:9092" }).SupportsTimeLookups);
+
+        // librdkafka's mock answers a lookup by time with the end offset: a reader must not trust it.
+        using var cluster = EmbeddedKafkaCluster.Start();
+        Assert.False(TestKafka.Factory(new KafkaOptions { BootstrapServers = cluster.BootstrapServers }).SupportsTimeLookups);
+    }
+
+    [Fact]
     public void CreateProducerConfig_CarriesTheConfiguredBounds()
     {
         var options = new KafkaOptions { BootstrapServers = "kafka:9092" };
