@@ -47,23 +47,6 @@ public class DemoFleetTests
         Assert.True(restart.ImpressionsReadBack > 0, $"{restart}");
     }
 
-    [Theory]
-    [InlineData("--bidders", "0", "--bidders")]
-    [InlineData("--bidders", "17", "--bidders")]
-    [InlineData("--budget-usd", "0", "--budget-usd")]
-    [InlineData("--budget-usd", "-3", "--budget-usd")]
-    [InlineData("--restart-bidder-at", "0%", "--restart-bidder-at")]
-    [InlineData("--restart-bidder-at", "100%", "--restart-bidder-at")]
-    [InlineData("--restart-bidder-at", "half", "--restart-bidder-at")]
-    public void Demo_BadFleetOption_OneErrorLineAndUsageExit(string option, string value, string named)
-    {
-        var (exit, output, error) = CliRunner.Run("demo", option, value);
-        Assert.Equal(CliApp.Usage, exit);
-        Assert.Equal(string.Empty, output);
-        Assert.Single(error.TrimEnd().Split('\n'));
-        Assert.Contains(named, error, StringComparison.Ordinal);
-    }
-
     [Fact]
     public void Summary_ShowsBudgetsNoticesAndTheRestart()
     {

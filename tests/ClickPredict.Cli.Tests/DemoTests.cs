@@ -68,6 +68,13 @@ public class DemoTests
     [InlineData("--duration", "soon", "--duration")]
     [InlineData("--qps", "0", "--qps")]
     [InlineData("--qps", "50000", "--qps")]
+    [InlineData("--bidders", "0", "--bidders")]
+    [InlineData("--bidders", "17", "--bidders")]
+    [InlineData("--budget-usd", "0", "--budget-usd")]
+    [InlineData("--budget-usd", "-3", "--budget-usd")]
+    [InlineData("--restart-bidder-at", "0%", "--restart-bidder-at")]
+    [InlineData("--restart-bidder-at", "100%", "--restart-bidder-at")]
+    [InlineData("--restart-bidder-at", "half", "--restart-bidder-at")]
     public void Demo_BadOption_OneErrorLineAndUsageExit(string option, string value, string named)
     {
         var (exit, output, error) = CliRunner.Run("demo", option, value);

@@ -189,15 +189,7 @@ public sealed class FleetTests
     public async Task BrokerDownAtStart_NoBidsUntilTodaysSpendIsRead()
     {
         using var fleet = new FleetHarness(dailyBudgetUsd: 100m);
-        var running = fleet.NewBidder();
-        var bid = await running.Client.BidOn(SimBodies.One(seed: 10));
-        using (var win = await running.Client.GetAsync(NoticeUrls.Win(bid, Clearing(bid))))
-        {
-            Assert.Equal(HttpStatusCode.NoContent, win.StatusCode);
-        }
-
-        await fleet.ReadBackAsync(1);
-        fleet.Cluster.SetBrokerDown(-1);
+        var bid = await OneImpressionThenBrokerDownAsync(fleet, seed: 10);
         var late = fleet.NewBidder(b =>
         {
             b.WaitForFleet = false;
@@ -232,15 +224,7 @@ public sealed class FleetTests
     public async Task BrokerDownAtStart_StartWithoutKafka_BidsOnItsOwnSpendAndSaysSo_ThenCatchesUp()
     {
         using var fleet = new FleetHarness(dailyBudgetUsd: 100m);
-        var running = fleet.NewBidder();
-        var earlier = await running.Client.BidOn(SimBodies.One(seed: 11));
-        using (var win = await running.Client.GetAsync(NoticeUrls.Win(earlier, Clearing(earlier))))
-        {
-            Assert.Equal(HttpStatusCode.NoContent, win.StatusCode);
-        }
-
-        await fleet.ReadBackAsync(1);
-        fleet.Cluster.SetBrokerDown(-1);
+        var earlier = await OneImpressionThenBrokerDownAsync(fleet, seed: 11);
         var late = fleet.NewBidder(b =>
         {
             b.Settings["Fleet:StartWithoutKafka"] = "true";
@@ -273,6 +257,21 @@ public sealed class FleetTests
         await Until.TrueAsync(() => ledger.State == FleetState.Live, () => $"state {ledger.State}");
         await Until.TrueAsync(() => ledger.PendingCount == 0, () => $"{ledger.PendingCount} charges pending");
         Assert.Equal((Clearing(earlier) + Clearing(own)) / 1000m, FleetHarness.Spent(late, campaign));
+    }
+
+    /// <summary>A running bidder bids and has its win noticed (read back by the fleet); then the broker goes down. Returns the bid.</summary>
+    private static async Task<JsonElement> OneImpressionThenBrokerDownAsync(FleetHarness fleet, int seed)
+    {
+        var running = fleet.NewBidder();
+        var bid = await running.Client.BidOn(SimBodies.One(seed: seed));
+        using (var win = await running.Client.GetAsync(NoticeUrls.Win(bid, Clearing(bid))))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, win.StatusCode);
+        }
+
+        await fleet.ReadBackAsync(1);
+        fleet.Cluster.SetBrokerDown(-1);
+        return bid;
     }
 
     /// <summary>The clearing price the exchange charges for <paramref name="bid"/>: half its price (a second price below it).</summary>
