@@ -19,6 +19,12 @@ public sealed class StartupTests
     [InlineData("Registry:CanaryMaxMeanPctr", "2", "Registry:CanaryMinMeanPctr and Registry:CanaryMaxMeanPctr")]
     [InlineData("Notices:HmacKey", "short", "Notices:HmacKey")]
     [InlineData("Admin:Token", "short", "Admin:Token")]
+    [InlineData("Fleet:ConnectTimeoutMs", "5", "Fleet:ConnectTimeoutMs")]
+    [InlineData("Fleet:FetchWaitMs", "-1", "Fleet:FetchWaitMs")]
+    [InlineData("Fleet:BidReserveMs", "-5", "Fleet:BidReserveMs")]
+    [InlineData("Fleet:StartWithoutKafka", "maybe", "StartWithoutKafka")]
+    [InlineData("Fleet:ShareRemaindr", "true", "ShareRemaindr")]
+    [InlineData("Bidder:LogEvents", "false", "Fleet:Enabled needs Bidder:LogEvents")]
     public void Start_WithABadSetting_FailsNamingTheKey(string key, string value, string named)
     {
         using var factory = new BidderFactory();
