@@ -1,3 +1,6 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Runtime.CompilerServices;
+
 namespace ClickPredict.Core.OpenRtb;
 
 /// <summary>Value-level helpers: each reads one value and checks its type against what OpenRTB says.</summary>
@@ -6,45 +9,55 @@ internal static partial class BidRequestReader<TTokens>
     /// <summary>Enters the next value, which must be an object (or null, which is consumed and gives false).</summary>
     private static bool TryEnterObject(ref TTokens r, string path, out OpenRtbContainer obj)
     {
-        if (r.TryReadNull())
+        obj = default;
+        var kind = r.Peek();
+        if (kind == OpenRtbToken.Object)
         {
-            obj = default;
-            return false;
+            obj = r.EnterObject(path);
+            return true;
         }
 
-        obj = EnterObject(ref r, path);
-        return true;
+        return IsNull(ref r, kind) ? false : ThrowWrongType<bool>(path, "an object", kind);
     }
 
     /// <summary>Enters the next value, which must be an object (an item of a list: null is refused too).</summary>
     private static OpenRtbContainer EnterObject(ref TTokens r, string path)
     {
         var kind = r.Peek();
-        if (kind != OpenRtbToken.Object)
+        return kind == OpenRtbToken.Object ? r.EnterObject(path) : ThrowWrongType<OpenRtbContainer>(path, "an object", kind);
+    }
+
+    /// <summary>True, with the null consumed, when <paramref name="kind"/> (the next value's) is null: null counts as absent.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool IsNull(ref TTokens r, OpenRtbToken kind)
+    {
+        if (kind != OpenRtbToken.Null)
         {
-            BidRequestException.Throw(BidRequestError.WrongType, path, $"expected an object, found {OpenRtbTokenText.Describe(kind)}");
+            return false;
         }
 
-        return r.EnterObject(path);
+        r.ReadNull();
+        return true;
     }
+
+    // Cold: a known field with a value of another type.
+    [DoesNotReturn]
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static T ThrowWrongType<T>(string path, string expected, OpenRtbToken found) =>
+        throw new BidRequestException(BidRequestError.WrongType, path, $"expected {expected}, found {OpenRtbTokenText.Describe(found)}");
 
     /// <summary>Enters the next value, which must be an array (or null, which is consumed and gives false).</summary>
     private static bool TryEnterArray(ref TTokens r, string path, out OpenRtbContainer list)
     {
         list = default;
-        if (r.TryReadNull())
-        {
-            return false;
-        }
-
         var kind = r.Peek();
-        if (kind != OpenRtbToken.Array)
+        if (kind == OpenRtbToken.Array)
         {
-            BidRequestException.Throw(BidRequestError.WrongType, path, $"expected an array, found {OpenRtbTokenText.Describe(kind)}");
+            list = r.EnterArray(path);
+            return true;
         }
 
-        list = r.EnterArray(path);
-        return true;
+        return IsNull(ref r, kind) ? false : ThrowWrongType<bool>(path, "an array", kind);
     }
 
     /// <summary>Counts one more item of a list, refusing the list past <see cref="BidRequestLimits.MaxListItems"/>.</summary>
@@ -59,7 +72,7 @@ internal static partial class BidRequestReader<TTokens>
     /// <summary>Skips the next value, saying whether it was there (not null).</summary>
     private static bool SkipPresent(ref TTokens r)
     {
-        if (r.TryReadNull())
+        if (IsNull(ref r, r.Peek()))
         {
             return false;
         }
@@ -70,18 +83,13 @@ internal static partial class BidRequestReader<TTokens>
 
     private static Utf8Slice String(ref TTokens r, BidRequest req, BidRequestLimits limits, string path)
     {
-        if (r.TryReadNull())
-        {
-            return Utf8Slice.None;
-        }
-
         var kind = r.Peek();
-        if (kind != OpenRtbToken.String)
+        if (kind == OpenRtbToken.String)
         {
-            BidRequestException.Throw(BidRequestError.WrongType, path, $"expected a string, found {OpenRtbTokenText.Describe(kind)}");
+            return StringValue(ref r, req, limits, path);
         }
 
-        return StringValue(ref r, req, limits, path);
+        return IsNull(ref r, kind) ? Utf8Slice.None : ThrowWrongType<Utf8Slice>(path, "a string", kind);
     }
 
     /// <summary>Copies the next value, a string, into the request's text arena.</summary>
@@ -129,15 +137,10 @@ internal static partial class BidRequestReader<TTokens>
 
     private static int? Int(ref TTokens r, string path)
     {
-        if (r.TryReadNull())
-        {
-            return null;
-        }
-
         var kind = r.Peek();
         if (kind != OpenRtbToken.Number)
         {
-            BidRequestException.Throw(BidRequestError.WrongType, path, $"expected an integer, found {OpenRtbTokenText.Describe(kind)}");
+            return IsNull(ref r, kind) ? null : ThrowWrongType<int?>(path, "an integer", kind);
         }
 
         if (r.ReadInt32(out var value, out var real))
@@ -156,15 +159,10 @@ internal static partial class BidRequestReader<TTokens>
 
     private static double? Double(ref TTokens r, string path)
     {
-        if (r.TryReadNull())
-        {
-            return null;
-        }
-
         var kind = r.Peek();
         if (kind != OpenRtbToken.Number)
         {
-            BidRequestException.Throw(BidRequestError.WrongType, path, $"expected a number, found {OpenRtbTokenText.Describe(kind)}");
+            return IsNull(ref r, kind) ? null : ThrowWrongType<double?>(path, "a number", kind);
         }
 
         var value = r.ReadDouble();

@@ -20,8 +20,8 @@ internal interface IOpenRtbTokenReader
     /// <summary>What the next value is, leaving it in place.</summary>
     OpenRtbToken Peek();
 
-    /// <summary>Consumes the next value when it is null (MessagePack nil) and returns true; otherwise leaves it.</summary>
-    bool TryReadNull();
+    /// <summary>Consumes the next value, a null (MessagePack nil).</summary>
+    void ReadNull();
 
     /// <summary>Enters the next value, an object.</summary>
     OpenRtbContainer EnterObject(string path);

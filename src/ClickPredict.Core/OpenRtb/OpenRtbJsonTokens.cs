@@ -15,6 +15,15 @@ internal ref struct OpenRtbJsonTokens(Utf8JsonReader reader, BidRequest request)
     private readonly BidRequest _request = request;
     private ReadOnlySpan<byte> _key;
 
+    // Peek's answer for each JsonTokenType: None, StartObject, EndObject, StartArray, EndArray,
+    // PropertyName, Comment, String, Number, True, False, Null (a constant: no allocation).
+    private static ReadOnlySpan<byte> Kinds =>
+    [
+        (byte)OpenRtbToken.Invalid, (byte)OpenRtbToken.Object, (byte)OpenRtbToken.Invalid, (byte)OpenRtbToken.Array,
+        (byte)OpenRtbToken.Invalid, (byte)OpenRtbToken.Invalid, (byte)OpenRtbToken.Invalid, (byte)OpenRtbToken.String,
+        (byte)OpenRtbToken.Number, (byte)OpenRtbToken.Boolean, (byte)OpenRtbToken.Boolean, (byte)OpenRtbToken.Null,
+    ];
+
     // True when the reader stands on the next value's first token, already read.
     private bool _pending;
 
@@ -28,28 +37,13 @@ internal ref struct OpenRtbJsonTokens(Utf8JsonReader reader, BidRequest request)
             _pending = true;
         }
 
-        return _reader.TokenType switch
-        {
-            JsonTokenType.StartObject => OpenRtbToken.Object,
-            JsonTokenType.StartArray => OpenRtbToken.Array,
-            JsonTokenType.String => OpenRtbToken.String,
-            JsonTokenType.Number => OpenRtbToken.Number,
-            JsonTokenType.True or JsonTokenType.False => OpenRtbToken.Boolean,
-            JsonTokenType.Null => OpenRtbToken.Null,
-            _ => OpenRtbToken.Invalid,
-        };
+        // One load instead of a switch; a token type past the table (none today) reads as invalid.
+        var type = (uint)_reader.TokenType;
+        return type < (uint)Kinds.Length ? (OpenRtbToken)Kinds[(int)type] : OpenRtbToken.Invalid;
     }
 
-    public bool TryReadNull()
-    {
-        if (Peek() != OpenRtbToken.Null)
-        {
-            return false;
-        }
-
-        _pending = false;
-        return true;
-    }
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void ReadNull() => _pending = false;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public OpenRtbContainer EnterObject(string path)
