@@ -60,6 +60,23 @@ internal static partial class BidRequestReader<TTokens>
         return IsNull(ref r, kind) ? false : ThrowWrongType<bool>(path, "an array", kind);
     }
 
+    /// <summary>
+    /// Moves to the next item of <paramref name="list"/>, a list of objects, and enters it, refusing
+    /// the list past <see cref="BidRequestLimits.MaxListItems"/>; false at the list's end.
+    /// </summary>
+    private static bool NextObject(ref TTokens r, ref OpenRtbContainer list, ref int items, BidRequestLimits limits, string itemPath, string what, out OpenRtbContainer obj)
+    {
+        obj = default;
+        if (!r.NextItem(ref list))
+        {
+            return false;
+        }
+
+        CountItem(ref items, limits, list.Path, what);
+        obj = EnterObject(ref r, itemPath);
+        return true;
+    }
+
     /// <summary>Counts one more item of a list, refusing the list past <see cref="BidRequestLimits.MaxListItems"/>.</summary>
     private static void CountItem(ref int items, BidRequestLimits limits, string path, string what)
     {

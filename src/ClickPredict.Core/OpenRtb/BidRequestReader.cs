@@ -234,10 +234,8 @@ internal static partial class BidRequestReader<TTokens>
         }
 
         var items = 0;
-        while (r.NextItem(ref list))
+        while (NextObject(ref r, ref list, ref items, limits, "imp[].banner.format[]", "formats", out var obj))
         {
-            CountItem(ref items, limits, "imp[].banner.format", "formats");
-            var obj = EnterObject(ref r, "imp[].banner.format[]");
             int? w = null, h = null;
             while (r.NextProperty(ref obj))
             {
@@ -276,26 +274,29 @@ internal static partial class BidRequestReader<TTokens>
             }
             else if (key.SequenceEqual("deals"u8))
             {
-                imp.DealStart = req.DealCount;
-                imp.DealCount = 0;
-                if (!TryEnterArray(ref r, "imp[].pmp.deals", out var list))
-                {
-                    continue;
-                }
-
-                var items = 0;
-                while (r.NextItem(ref list))
-                {
-                    CountItem(ref items, limits, "imp[].pmp.deals", "deals");
-                    var deal = EnterObject(ref r, "imp[].pmp.deals[]");
-                    req.AddDeal(ReadDeal(ref r, ref deal, req, limits));
-                    imp.DealCount++;
-                }
+                ReadDeals(ref r, req, imp, limits);
             }
             else
             {
                 r.Skip();
             }
+        }
+    }
+
+    private static void ReadDeals(ref TTokens r, BidRequest req, Imp imp, BidRequestLimits limits)
+    {
+        imp.DealStart = req.DealCount;
+        imp.DealCount = 0;
+        if (!TryEnterArray(ref r, "imp[].pmp.deals", out var list))
+        {
+            return;
+        }
+
+        var items = 0;
+        while (NextObject(ref r, ref list, ref items, limits, "imp[].pmp.deals[]", "deals", out var deal))
+        {
+            req.AddDeal(ReadDeal(ref r, ref deal, req, limits));
+            imp.DealCount++;
         }
     }
 
