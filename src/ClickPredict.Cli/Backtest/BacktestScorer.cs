@@ -5,11 +5,11 @@ using ClickPredict.Core.Model;
 namespace ClickPredict.Cli.Backtest;
 
 /// <summary>
-/// How the back-test scores an example: the bidder's own scoring path after field extraction
-/// (<see cref="Core.OpenRtb.OpenRtbScorer"/>), i.e. <see cref="LogisticModel.RequestLogit"/> over the
-/// request fields, then <see cref="LogisticModel.PredictCandidate"/> for the creative. The same
-/// hasher, the same weights and the same order of additions, so a replayed bid gets its logged pCTR
-/// back bit for bit; and what the serving-cost measurement times.
+/// How the back-test scores an example for its metrics: <see cref="LogisticModel.RequestLogit"/> over
+/// the request fields, then <see cref="LogisticModel.PredictCandidate"/> for the creative, which give
+/// what the bidder's <see cref="Core.OpenRtb.OpenRtbScorer"/> gives (the same hasher, the same weights
+/// and the same order of additions), so a replayed bid gets its logged pCTR back bit for bit. The
+/// serving cost is not timed here but on the bidder's own call (<see cref="ServingCost"/>).
 /// </summary>
 internal static class BacktestScorer
 {

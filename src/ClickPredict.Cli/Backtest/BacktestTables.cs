@@ -78,8 +78,8 @@ internal static class BacktestTables
     private static string Footnote(BacktestResult result)
     {
         var extract = result.ExtractNanoseconds is { } x
-            ? string.Create(CultureInfo.InvariantCulture, $" ns/request = hash + score + {x:F0} ns field extraction ({result.ExtractSource}), {ThreadClock.Description}.")
-            : $" ns/request = hash + score per request ({ThreadClock.Description}; the format has no request to extract fields from).";
+            ? string.Create(CultureInfo.InvariantCulture, $" ns/request = the bidder's scoring call (OpenRtbScorer, one creative) + {x:F0} ns field extraction ({result.ExtractSource}), {ThreadClock.Description}.")
+            : $" ns/request = the bidder's scoring call (OpenRtbScorer, one creative) per request ({ThreadClock.Description}; the format has no request to extract fields from).";
         return "Δ = candidate - baseline; * marks an interval that excludes 0 (log loss and NE: lower is better). features = fields + crosses, hash slots." + extract;
     }
 

@@ -64,8 +64,8 @@ internal static class HtmlReport
             $"Differences are candidate minus baseline, with {settings.ConfidenceText} paired-bootstrap intervals over the test rows "
             + $"({settings.Resamples:N0} resamples, seed {settings.Seed}); bold marks an interval that excludes 0, green better and red worse. "
             + (result.ExtractNanoseconds is { } x
-                ? string.Create(CultureInfo.InvariantCulture, $"Serving cost is hashing and scoring plus {x:F0} ns of field extraction ({result.ExtractSource}), in {ThreadClock.Description}, fastest of 10 rounds over {result.TimingRequests:N0} test rows.")
-                : string.Create(CultureInfo.InvariantCulture, $"Serving cost is hashing and scoring per request, in {ThreadClock.Description}, fastest of 10 rounds over {result.TimingRequests:N0} test rows; this format has no request to extract fields from.")))).Append("</p>\n");
+                ? string.Create(CultureInfo.InvariantCulture, $"Serving cost is the bidder's scoring call (OpenRtbScorer, one creative a request) plus {x:F0} ns of field extraction ({result.ExtractSource}), in {ThreadClock.Description}, fastest of 10 rounds over {result.TimingRequests:N0} test rows.")
+                : string.Create(CultureInfo.InvariantCulture, $"Serving cost is the bidder's scoring call (OpenRtbScorer, one creative a request), in {ThreadClock.Description}, fastest of 10 rounds over {result.TimingRequests:N0} test rows; this format has no request to extract fields from.")))).Append("</p>\n");
 
         html.Append("<h2>Charts</h2>\n<ul class=\"legend\"></ul>\n<p id=\"chart-error\" class=\"error\"></p>\n<div class=\"charts\">\n");
         Figure(html, "roc", "ROC curves", "Test rows; the dashed diagonal is chance.");

@@ -26,7 +26,6 @@ public static class OpenRtbScorer
     /// its weight asked for, before any is summed: the weights of a 2^22 model are scattered over
     /// 16 MB, and their loads then overlap each other instead of stalling one after another.
     /// </remarks>
-    [SkipLocalsInit]
     public static void Score(
         LogisticModel model,
         BidRequest request,
@@ -38,16 +37,37 @@ public static class OpenRtbScorer
         Span<double> pctrs)
     {
         ArgumentNullException.ThrowIfNull(model);
-        if (pctrs.Length < candidates.Length)
+        OpenRtbFieldExtractor.ExtractRequest(request, impIndex, receivedUtc, exchange, scratch);
+        ScoreExtracted(model, scratch, new AdCandidateSlots(candidates), pctrs);
+        if (!candidates.IsEmpty)
+        {
+            // As documented: the scratch ends up holding the last candidate's fields.
+            OpenRtbFieldExtractor.ExtractCandidate(candidates[^1], scratch);
+        }
+    }
+
+    /// <summary>
+    /// <see cref="Score"/> after field extraction: the request's fields are in
+    /// <paramref name="requestFields"/> (of any schema; only its request-scoped fields are read), and
+    /// each candidate's slot hashes come from <paramref name="candidates"/>. Writes the calibrated
+    /// pCTR of each candidate into <paramref name="pctrs"/>. The bidder reaches it through
+    /// <see cref="Score"/>; the back-test times it on rows whose fields it already has.
+    /// </summary>
+    [SkipLocalsInit]
+    public static void ScoreExtracted<TCandidates>(LogisticModel model, FieldValues requestFields, TCandidates candidates, Span<double> pctrs)
+        where TCandidates : ICandidateSlots, allows ref struct
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        var candidateCount = candidates.Count;
+        if (pctrs.Length < candidateCount)
         {
             throw new ArgumentException("fewer outputs than candidates", nameof(pctrs));
         }
 
-        OpenRtbFieldExtractor.ExtractRequest(request, impIndex, receivedUtc, exchange, scratch);
         var hasher = model.Hasher;
         Span<uint> slots = stackalloc uint[hasher.SlotCount];
         Span<int> requestIndices = stackalloc int[hasher.RequestFeatureCount];
-        hasher.HashRequestFields(scratch, slots);
+        hasher.HashRequestFields(requestFields, slots);
         hasher.RequestIndices(slots, requestIndices);
         model.Prefetch(requestIndices);
 
@@ -55,16 +75,14 @@ public static class OpenRtbScorer
         var batch = Math.Clamp(CandidateIndexScratch / Math.Max(perCandidate, 1), 1, MaxBatch);
         Span<int> candidateIndices = stackalloc int[CandidateIndexScratch];
         var requestLogit = 0.0;
-        for (var first = 0; first < candidates.Length; first += batch)
+        for (var first = 0; first < candidateCount; first += batch)
         {
-            var count = Math.Min(batch, candidates.Length - first);
+            var count = Math.Min(batch, candidateCount - first);
             for (var c = 0; c < count; c++)
             {
-                // The candidate's own slot hashes are kept on it (they never change): copy them in
-                // next to the request's, as HashCandidateFields would have written them.
-                var candidate = candidates[first + c];
-                ArgumentNullException.ThrowIfNull(candidate);
-                candidate.SlotHashes(hasher).CopyTo(slots[hasher.RequestSlotCount..]);
+                // A candidate's own slot hashes never change (the bidder keeps them on it): copy them
+                // in next to the request's, as HashCandidateFields would have written them.
+                candidates.SlotHashes(first + c, hasher).CopyTo(slots[hasher.RequestSlotCount..]);
                 var indices = candidateIndices.Slice(c * perCandidate, perCandidate);
                 hasher.CandidateIndices(slots, indices);
                 model.Prefetch(indices);
@@ -79,12 +97,6 @@ public static class OpenRtbScorer
             {
                 pctrs[first + c] = model.Probability(model.Accumulate(requestLogit, candidateIndices.Slice(c * perCandidate, perCandidate)));
             }
-        }
-
-        if (!candidates.IsEmpty)
-        {
-            // As documented: the scratch ends up holding the last candidate's fields.
-            OpenRtbFieldExtractor.ExtractCandidate(candidates[^1], scratch);
         }
     }
 }

@@ -314,6 +314,8 @@ public class BidRequestMessagePackParserTests
         Assert.Equal("bcat", Limited("""{"id":"x","imp":[{"id":"1"}],"bcat":["a","b","c","d"]}""").Path);
         Assert.Equal("imp[].banner.battr", Limited("""{"id":"x","imp":[{"id":"1","banner":{"battr":[1,2,3,4]}}]}""").Path);
         Assert.Equal("imp[].banner.format", Limited("""{"id":"x","imp":[{"id":"1","banner":{"format":[{},{},{},{}]}}]}""").Path);
+        Assert.Equal("imp[].pmp.deals", Limited("""{"id":"x","imp":[{"id":"1","pmp":{"deals":[{},{},{},{}]}}]}""").Path);
+        Assert.Equal("site.cat", Limited("""{"id":"x","imp":[{"id":"1"}],"site":{"cat":["a","b","c","d"]}}""").Path);
         Assert.Equal("imp[].tagid", Limited("""{"id":"x","imp":[{"id":"1","tagid":"0123456789A"}]}""").Path);
         Assert.Equal(BidRequestError.Malformed, Limited("""{"id":"x","imp":[{"id":"1"}],"ext":{"a":{"b":{"c":{"d":{"e":{"f":{"g":{"h":1}}}}}}}}}""").Error);
         Parse(ToMessagePack("""{"id":"x","imp":[{"id":"1","tagid":"0123456789"}],"bcat":["a","b","c"],"ext":{"a":{"b":{"c":{"d":{"e":{"f":{"g":1}}}}}}}}"""), limits);

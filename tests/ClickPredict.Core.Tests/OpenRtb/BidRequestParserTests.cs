@@ -137,6 +137,25 @@ public class BidRequestParserTests
         Assert.Equal("😀", r.GetString(r.Imp(0).TagId));
     }
 
+    [Fact]
+    public void Parse_EscapedKeys_AreMatchedUnescaped()
+    {
+        // Keys are compared as raw bytes where they can be; an escaped one must still match.
+        var r = Parse("""{"\u0069d":"x","imp":[{"id":"1","\u0062anner":{"w":300,"h\u0000x":1}}],"site":{"dom\u0061in":"d.com"}}""");
+        Assert.Equal("x", r.GetString(r.Id));
+        Assert.True(r.Imp(0).HasBanner);
+        Assert.Equal(300, r.Imp(0).BannerW);
+        Assert.Null(r.Imp(0).BannerH);
+        Assert.Equal("d.com", r.GetString(r.Site.Domain));
+    }
+
+    [Fact]
+    public void Parse_KeyThatIsNotValidUtf16_IsRefusedAsMalformed()
+    {
+        var e = Refused("""{"id":"x","imp":[{"id":"1"}],"site":{"\ud800":1}}""");
+        Assert.Equal((BidRequestError.Malformed, "site"), (e.Error, e.Path));
+    }
+
     [Theory]
     [InlineData("", BidRequestError.EmptyBody, "")]
     [InlineData("   ", BidRequestError.Malformed, "")]
@@ -242,6 +261,8 @@ public class BidRequestParserTests
         Assert.Equal(BidRequestError.LimitExceeded, Limited("""{"id":"x","imp":[{"id":"1"},{"id":"2"},{"id":"3"}]}""").Error);
         Assert.Equal("bcat", Limited("""{"id":"x","imp":[{"id":"1"}],"bcat":["a","b","c","d"]}""").Path);
         Assert.Equal("imp[].tagid", Limited("""{"id":"x","imp":[{"id":"1","tagid":"0123456789A"}]}""").Path);
+        Assert.Equal("imp[].banner.format", Limited("""{"id":"x","imp":[{"id":"1","banner":{"format":[{},{},{},{}]}}]}""").Path);
+        Assert.Equal("imp[].pmp.deals", Limited("""{"id":"x","imp":[{"id":"1","pmp":{"deals":[{},{},{},{}]}}]}""").Path);
         Assert.Equal(BidRequestError.Malformed, Limited("""{"id":"x","imp":[{"id":"1"}],"ext":{"a":{"b":{"c":{"d":{"e":{"f":{"g":{"h":1}}}}}}}}}""").Error);
         BidRequestParser.Parse(Encoding.UTF8.GetBytes("""{"id":"x","imp":[{"id":"1","tagid":"0123456789"}],"bcat":["a","b","c"]}"""), new BidRequest(), limits);
     }

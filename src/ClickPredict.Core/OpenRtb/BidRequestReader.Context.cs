@@ -1,42 +1,41 @@
-using System.Text.Json;
-
 namespace ClickPredict.Core.OpenRtb;
 
 /// <summary>The context objects: site or app, device and geo, user, regs.</summary>
-public static partial class BidRequestParser
+internal static partial class BidRequestReader<TTokens>
 {
-    private static void ParseInventory(ref Utf8JsonReader r, BidRequest req, Inventory inventory, BidRequestLimits limits, string path)
+    private static void ReadInventory(ref TTokens r, BidRequest req, Inventory inventory, BidRequestLimits limits, string path)
     {
-        if (!StartObject(ref r, path))
+        if (!TryEnterObject(ref r, path, out var obj))
         {
             return;
         }
 
         var isSite = ReferenceEquals(inventory, req.Site);
         inventory.IsPresent = true;
-        while (NextProperty(ref r))
+        while (r.NextProperty(ref obj))
         {
-            if (r.ValueTextEquals("id"u8))
+            var key = r.Key;
+            if (key.SequenceEqual("id"u8))
             {
                 inventory.Id = String(ref r, req, limits, isSite ? "site.id" : "app.id");
             }
-            else if (r.ValueTextEquals("domain"u8))
+            else if (key.SequenceEqual("domain"u8))
             {
                 inventory.Domain = String(ref r, req, limits, isSite ? "site.domain" : "app.domain");
             }
-            else if (isSite && r.ValueTextEquals("page"u8))
+            else if (isSite && key.SequenceEqual("page"u8))
             {
                 inventory.Page = String(ref r, req, limits, "site.page");
             }
-            else if (!isSite && r.ValueTextEquals("bundle"u8))
+            else if (!isSite && key.SequenceEqual("bundle"u8))
             {
                 inventory.Bundle = String(ref r, req, limits, "app.bundle");
             }
-            else if (r.ValueTextEquals("cat"u8))
+            else if (key.SequenceEqual("cat"u8))
             {
                 inventory.Categories = StringList(ref r, req, limits, isSite ? "site.cat" : "app.cat");
             }
-            else if (r.ValueTextEquals("publisher"u8))
+            else if (key.SequenceEqual("publisher"u8))
             {
                 inventory.PublisherId = isSite
                     ? StringIn(ref r, req, limits, "site.publisher", "id"u8, "site.publisher.id")
@@ -44,120 +43,122 @@ public static partial class BidRequestParser
             }
             else
             {
-                SkipValue(ref r);
+                r.Skip();
             }
         }
     }
 
-    private static void ParseDevice(ref Utf8JsonReader r, BidRequest req, BidRequestLimits limits)
+    private static void ReadDevice(ref TTokens r, BidRequest req, BidRequestLimits limits)
     {
-        if (!StartObject(ref r, "device"))
+        if (!TryEnterObject(ref r, "device", out var obj))
         {
             return;
         }
 
         var d = req.Device;
         d.IsPresent = true;
-        while (NextProperty(ref r))
+        while (r.NextProperty(ref obj))
         {
-            if (r.ValueTextEquals("ua"u8))
+            var key = r.Key;
+            if (key.SequenceEqual("ua"u8))
             {
                 d.Ua = String(ref r, req, limits, "device.ua");
             }
-            else if (r.ValueTextEquals("ip"u8))
+            else if (key.SequenceEqual("ip"u8))
             {
                 d.Ip = String(ref r, req, limits, "device.ip");
             }
-            else if (r.ValueTextEquals("ipv6"u8))
+            else if (key.SequenceEqual("ipv6"u8))
             {
                 d.Ipv6 = String(ref r, req, limits, "device.ipv6");
             }
-            else if (r.ValueTextEquals("devicetype"u8))
+            else if (key.SequenceEqual("devicetype"u8))
             {
                 d.DeviceType = Int(ref r, "device.devicetype");
             }
-            else if (r.ValueTextEquals("os"u8))
+            else if (key.SequenceEqual("os"u8))
             {
                 d.Os = String(ref r, req, limits, "device.os");
             }
-            else if (r.ValueTextEquals("osv"u8))
+            else if (key.SequenceEqual("osv"u8))
             {
                 d.Osv = String(ref r, req, limits, "device.osv");
             }
-            else if (r.ValueTextEquals("make"u8))
+            else if (key.SequenceEqual("make"u8))
             {
                 d.Make = String(ref r, req, limits, "device.make");
             }
-            else if (r.ValueTextEquals("model"u8))
+            else if (key.SequenceEqual("model"u8))
             {
                 d.Model = String(ref r, req, limits, "device.model");
             }
-            else if (r.ValueTextEquals("connectiontype"u8))
+            else if (key.SequenceEqual("connectiontype"u8))
             {
                 d.ConnectionType = Int(ref r, "device.connectiontype");
             }
-            else if (r.ValueTextEquals("language"u8))
+            else if (key.SequenceEqual("language"u8))
             {
                 d.Language = String(ref r, req, limits, "device.language");
             }
-            else if (r.ValueTextEquals("ifa"u8))
+            else if (key.SequenceEqual("ifa"u8))
             {
                 d.Ifa = String(ref r, req, limits, "device.ifa");
             }
-            else if (r.ValueTextEquals("carrier"u8))
+            else if (key.SequenceEqual("carrier"u8))
             {
                 d.Carrier = String(ref r, req, limits, "device.carrier");
             }
-            else if (r.ValueTextEquals("dnt"u8))
+            else if (key.SequenceEqual("dnt"u8))
             {
                 d.Dnt = Int(ref r, "device.dnt");
             }
-            else if (r.ValueTextEquals("lmt"u8))
+            else if (key.SequenceEqual("lmt"u8))
             {
                 d.Lmt = Int(ref r, "device.lmt");
             }
-            else if (r.ValueTextEquals("geo"u8))
+            else if (key.SequenceEqual("geo"u8))
             {
-                ParseGeo(ref r, req, d, limits);
+                ReadGeo(ref r, req, d, limits);
             }
             else
             {
-                SkipValue(ref r);
+                r.Skip();
             }
         }
     }
 
-    private static void ParseGeo(ref Utf8JsonReader r, BidRequest req, Device d, BidRequestLimits limits)
+    private static void ReadGeo(ref TTokens r, BidRequest req, Device d, BidRequestLimits limits)
     {
-        if (!StartObject(ref r, "device.geo"))
+        if (!TryEnterObject(ref r, "device.geo", out var obj))
         {
             return;
         }
 
-        while (NextProperty(ref r))
+        while (r.NextProperty(ref obj))
         {
-            if (r.ValueTextEquals("country"u8))
+            var key = r.Key;
+            if (key.SequenceEqual("country"u8))
             {
                 d.GeoCountry = String(ref r, req, limits, "device.geo.country");
             }
-            else if (r.ValueTextEquals("region"u8))
+            else if (key.SequenceEqual("region"u8))
             {
                 d.GeoRegion = String(ref r, req, limits, "device.geo.region");
             }
-            else if (r.ValueTextEquals("city"u8))
+            else if (key.SequenceEqual("city"u8))
             {
                 d.GeoCity = String(ref r, req, limits, "device.geo.city");
             }
             else
             {
-                SkipValue(ref r);
+                r.Skip();
             }
         }
     }
 
-    private static void ParseUser(ref Utf8JsonReader r, BidRequest req, BidRequestLimits limits)
+    private static void ReadUser(ref TTokens r, BidRequest req, BidRequestLimits limits)
     {
-        if (!StartObject(ref r, "user"))
+        if (!TryEnterObject(ref r, "user", out var obj))
         {
             return;
         }
@@ -165,27 +166,28 @@ public static partial class BidRequestParser
         var u = req.User;
         u.IsPresent = true;
         var extConsent = Utf8Slice.None;
-        while (NextProperty(ref r))
+        while (r.NextProperty(ref obj))
         {
-            if (r.ValueTextEquals("id"u8))
+            var key = r.Key;
+            if (key.SequenceEqual("id"u8))
             {
                 u.Id = String(ref r, req, limits, "user.id");
             }
-            else if (r.ValueTextEquals("buyeruid"u8))
+            else if (key.SequenceEqual("buyeruid"u8))
             {
                 u.BuyerUid = String(ref r, req, limits, "user.buyeruid");
             }
-            else if (r.ValueTextEquals("consent"u8))
+            else if (key.SequenceEqual("consent"u8))
             {
                 u.Consent = String(ref r, req, limits, "user.consent");
             }
-            else if (r.ValueTextEquals("ext"u8))
+            else if (key.SequenceEqual("ext"u8))
             {
                 extConsent = StringIn(ref r, req, limits, "user.ext", "consent"u8, "user.ext.consent");
             }
             else
             {
-                SkipValue(ref r);
+                r.Skip();
             }
         }
 
@@ -196,9 +198,9 @@ public static partial class BidRequestParser
         }
     }
 
-    private static void ParseRegs(ref Utf8JsonReader r, BidRequest req, BidRequestLimits limits)
+    private static void ReadRegs(ref TTokens r, BidRequest req, BidRequestLimits limits)
     {
-        if (!StartObject(ref r, "regs"))
+        if (!TryEnterObject(ref r, "regs", out var obj))
         {
             return;
         }
@@ -206,55 +208,65 @@ public static partial class BidRequestParser
         var g = req.Regs;
         int? extGdpr = null;
         var extUsPrivacy = Utf8Slice.None;
-        while (NextProperty(ref r))
+        while (r.NextProperty(ref obj))
         {
-            if (r.ValueTextEquals("coppa"u8))
+            var key = r.Key;
+            if (key.SequenceEqual("coppa"u8))
             {
                 g.Coppa = Int(ref r, "regs.coppa");
             }
-            else if (r.ValueTextEquals("gdpr"u8))
+            else if (key.SequenceEqual("gdpr"u8))
             {
                 g.Gdpr = Int(ref r, "regs.gdpr");
             }
-            else if (r.ValueTextEquals("us_privacy"u8))
+            else if (key.SequenceEqual("us_privacy"u8))
             {
                 g.UsPrivacy = String(ref r, req, limits, "regs.us_privacy");
             }
-            else if (r.ValueTextEquals("gpp"u8))
+            else if (key.SequenceEqual("gpp"u8))
             {
                 g.Gpp = String(ref r, req, limits, "regs.gpp");
             }
-            else if (r.ValueTextEquals("ext"u8))
+            else if (key.SequenceEqual("ext"u8))
             {
-                if (StartObject(ref r, "regs.ext"))
-                {
-                    while (NextProperty(ref r))
-                    {
-                        if (r.ValueTextEquals("gdpr"u8))
-                        {
-                            extGdpr = Int(ref r, "regs.ext.gdpr");
-                        }
-                        else if (r.ValueTextEquals("us_privacy"u8))
-                        {
-                            extUsPrivacy = String(ref r, req, limits, "regs.ext.us_privacy");
-                        }
-                        else
-                        {
-                            SkipValue(ref r);
-                        }
-                    }
-                }
+                ReadRegsExt(ref r, req, limits, ref extGdpr, ref extUsPrivacy);
             }
             else
             {
-                SkipValue(ref r);
+                r.Skip();
             }
         }
 
+        // The 2.5 forms in regs.ext count only where the 2.6 fields are absent.
         g.Gdpr ??= extGdpr;
         if (!g.UsPrivacy.IsPresent)
         {
             g.UsPrivacy = extUsPrivacy;
+        }
+    }
+
+    private static void ReadRegsExt(ref TTokens r, BidRequest req, BidRequestLimits limits, ref int? gdpr, ref Utf8Slice usPrivacy)
+    {
+        if (!TryEnterObject(ref r, "regs.ext", out var obj))
+        {
+            return;
+        }
+
+        while (r.NextProperty(ref obj))
+        {
+            var key = r.Key;
+            if (key.SequenceEqual("gdpr"u8))
+            {
+                gdpr = Int(ref r, "regs.ext.gdpr");
+            }
+            else if (key.SequenceEqual("us_privacy"u8))
+            {
+                usPrivacy = String(ref r, req, limits, "regs.ext.us_privacy");
+            }
+            else
+            {
+                r.Skip();
+            }
         }
     }
 }
