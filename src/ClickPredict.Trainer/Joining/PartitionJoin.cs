@@ -7,7 +7,7 @@ namespace ClickPredict.Trainer.Joining;
 /// <summary>Windows of the join, in milliseconds of event time.</summary>
 internal readonly record struct JoinWindows(long BidWaitMs, long WinWaitMs, long AttributionMs, long DedupeMs)
 {
-    public static JoinWindows From(Options.JoinerOptions options) => new(
+    public static JoinWindows From(ClickPredict.Trainer.Options.JoinerOptions options) => new(
         (long)(options.BidWaitSeconds * 1000),
         (long)(options.WinWaitSeconds * 1000),
         (long)(options.AttributionWindowSeconds * 1000),
@@ -99,11 +99,11 @@ internal sealed class PartitionJoin
     public int FinishedCount => _finished.Count;
 
     /// <summary>
-    /// <see cref="Environment.TickCount64"/> when the last input event arrived, or when the partition was
-    /// taken on: the idle clock (<c>IdleAdvanceMs</c>) counts from it, so auctions restored from a
-    /// checkpoint close even when no new event comes.
+    /// When the last input event arrived, or when the partition was taken on, in milliseconds of the
+    /// joiner's clock (<see cref="JoinerContext.NowMs"/>): the idle clock (<c>IdleAdvanceMs</c>) counts from
+    /// it, so auctions restored from a checkpoint close even when no new event comes.
     /// </summary>
-    public long LastArrivalTicks { get; set; } = Environment.TickCount64;
+    public long LastArrivalMs { get; set; }
 
     /// <summary>Whether anything changed since the last checkpoint.</summary>
     public bool Dirty { get; set; }

@@ -45,6 +45,15 @@ public sealed class JoinerOptions
     /// </summary>
     public int IdleAdvanceMs { get; set; } = 1000;
 
+    /// <summary>
+    /// <c>Trainer:Joiner:OutageHoldMs</c>: after a member's consumer lost the broker, its idle clock stays
+    /// stopped until events arrive again, or for at most this long after the last transport error: the
+    /// bidders hold the events of an outage and deliver them once the broker is back, stamped with times
+    /// the idle clock would otherwise have passed. Default 35000 (the bidders' 30 s delivery timeout,
+    /// <c>Kafka:Producer:MessageTimeoutMs</c>, after which they drop an event anyway, plus a margin).
+    /// </summary>
+    public int OutageHoldMs { get; set; } = 35_000;
+
     /// <summary><c>Trainer:Joiner:RecoveryScanLimit</c>: without a checkpoint, how many of the newest examples of a partition are read to learn which bids were already emitted. Default 1000000.</summary>
     public int RecoveryScanLimit { get; set; } = 1_000_000;
 }
