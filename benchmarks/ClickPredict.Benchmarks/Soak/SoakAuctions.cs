@@ -5,13 +5,21 @@ using ClickPredict.Core.Simulation;
 namespace ClickPredict.Benchmarks.Soak;
 
 /// <summary>
-/// A fixed, seeded stream of auctions for the soak: each a bid, half of them won (a win notice 20 ms
-/// later), the won ones clicked with the simulator's hidden CTR (a click 300 ms after the bid). What the
-/// joiner must make of it: one example per won auction, clicked when it was.
+/// A fixed, seeded stream of auctions for the soak: each a bid, half of them won (a win notice
+/// <see cref="WinDelayMs"/> later), the won ones clicked with the simulator's hidden CTR (a click
+/// <see cref="ClickDelayMs"/> after the bid). Each event is logged when it happens, as the bidders log
+/// them, so a fault finds auctions under way: bids logged whose win notices and clicks are still to come.
+/// What the joiner must make of it: one example per won auction, clicked when it was.
 /// </summary>
 internal sealed class SoakAuctions
 {
     public const string Bids = "clickpredict.bids", Impressions = "clickpredict.impressions", Clicks = "clickpredict.clicks";
+
+    /// <summary>How long after its bid an auction's win notice is logged (the exchange's notice, then the bidder's log).</summary>
+    public const int WinDelayMs = 150;
+
+    /// <summary>How long after its bid a click is logged.</summary>
+    public const int ClickDelayMs = 1200;
 
     private readonly List<Auction> _auctions;
 
@@ -40,30 +48,41 @@ internal sealed class SoakAuctions
         return new SoakAuctions(auctions);
     }
 
-    /// <summary>Auction <paramref name="index"/>'s events, its bid stamped <paramref name="nowMs"/>.</summary>
-    public IEnumerable<(string Topic, string Key, byte[] Value)> Events(int index, long nowMs)
+    /// <summary>Auction <paramref name="index"/>'s bid, stamped <paramref name="bidMs"/>.</summary>
+    public (string Topic, string Key, byte[] Value) Bid(int index, long bidMs)
     {
         var auction = _auctions[index];
-        yield return (Bids, auction.BidId, EventSerializer.Serialize(new BidEvent
+        return (Bids, auction.BidId, BidBytes(auction.BidId, auction.Fields, bidMs));
+    }
+
+    /// <summary>A benchmark's bid event (model <c>ctr</c> v1, pCTR 0.05, 1.5 CPM) with <paramref name="fields"/>, serialised.</summary>
+    public static byte[] BidBytes(string bidId, Dictionary<string, string> fields, long timeMs) => EventSerializer.Serialize(new BidEvent
+    {
+        BidId = bidId,
+        RequestId = bidId,
+        ImpId = "1",
+        TimeUnixMs = timeMs,
+        ModelId = "ctr",
+        ModelVersion = 1,
+        PCtr = 0.05,
+        PriceCpm = 1.5m,
+        CreativeId = fields.GetValueOrDefault("creative.id", string.Empty),
+        Fields = fields,
+    });
+
+    /// <summary>What follows auction <paramref name="index"/>'s bid at <paramref name="bidMs"/>: its win notice and click, each with the time it happens.</summary>
+    public IEnumerable<(long AtMs, string Topic, string Key, byte[] Value)> Outcomes(int index, long bidMs)
+    {
+        var auction = _auctions[index];
+        if (!auction.Won)
         {
-            BidId = auction.BidId,
-            RequestId = auction.BidId,
-            ImpId = "1",
-            TimeUnixMs = nowMs,
-            ModelId = "ctr",
-            ModelVersion = 1,
-            PCtr = 0.05,
-            PriceCpm = 1.5m,
-            CreativeId = auction.Fields.GetValueOrDefault("creative.id", string.Empty),
-            Fields = auction.Fields,
-        }));
-        if (auction.Won)
+            yield break;
+        }
+
+        yield return (bidMs + WinDelayMs, Impressions, auction.BidId, EventSerializer.Serialize(new ImpressionEvent { BidId = auction.BidId, TimeUnixMs = bidMs + WinDelayMs, ClearingPriceCpm = 1.1m }));
+        if (auction.Clicked)
         {
-            yield return (Impressions, auction.BidId, EventSerializer.Serialize(new ImpressionEvent { BidId = auction.BidId, TimeUnixMs = nowMs + 20, ClearingPriceCpm = 1.1m }));
-            if (auction.Clicked)
-            {
-                yield return (Clicks, auction.BidId, EventSerializer.Serialize(new ClickEvent { BidId = auction.BidId, TimeUnixMs = nowMs + 300 }));
-            }
+            yield return (bidMs + ClickDelayMs, Clicks, auction.BidId, EventSerializer.Serialize(new ClickEvent { BidId = auction.BidId, TimeUnixMs = bidMs + ClickDelayMs }));
         }
     }
 

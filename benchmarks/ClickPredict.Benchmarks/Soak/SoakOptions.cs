@@ -11,8 +11,8 @@ internal sealed record SoakOptions
 
     public int Kills { get; init; } = 3;
 
-    /// <summary>Auctions logged per second.</summary>
-    public int Rate { get; init; } = 1_000;
+    /// <summary>Auctions logged per second: few enough that the joiner is caught up when a fault strikes, when an idle clock is a hazard.</summary>
+    public int Rate { get; init; } = 300;
 
     public int Partitions { get; init; } = 8;
 
@@ -23,6 +23,9 @@ internal sealed record SoakOptions
 
     public bool Json { get; init; }
 
+    /// <summary>Keep the state directory and the trainer's log even after a clean run (<c>--keep</c>).</summary>
+    public bool Keep { get; init; }
+
     public IReadOnlyList<string> Settings { get; init; } = [];
 
     public static SoakOptions Parse(string[] args)
@@ -32,9 +35,9 @@ internal sealed record SoakOptions
         for (var i = 0; i < args.Length; i++)
         {
             var arg = args[i];
-            if (arg == "--json")
+            if (arg is "--json" or "--keep")
             {
-                options = options with { Json = true };
+                options = arg == "--json" ? options with { Json = true } : options with { Keep = true };
                 continue;
             }
 
@@ -59,7 +62,7 @@ internal sealed record SoakOptions
                 "--partitions" => options with { Partitions = Math.Max(1, value) },
                 "--seed" => options with { Seed = value },
                 "--outage-seconds" => options with { OutageSeconds = value },
-                _ => throw new ArgumentException($"unknown option {arg} (--auctions, --outages, --kills, --rate, --partitions, --seed, --outage-seconds, --json, key=value)"),
+                _ => throw new ArgumentException($"unknown option {arg} (--auctions, --outages, --kills, --rate, --partitions, --seed, --outage-seconds, --json, --keep, key=value)"),
             };
         }
 

@@ -55,6 +55,7 @@ internal static class TrainerSoak
 
             var outage = kills >= options.Kills || (outages < options.Outages && f % 2 == 1);
             var started = clock.Elapsed.TotalSeconds;
+            var atAuction = Volatile.Read(ref produced.Value);
             if (outage)
             {
                 outages++;
@@ -70,7 +71,7 @@ internal static class TrainerSoak
                 trainer.Start();
             }
 
-            faults.Add(string.Create(CultureInfo.InvariantCulture, $"{(outage ? "outage" : "kill")} at auction {Volatile.Read(ref produced.Value):N0} ({started:F1} s, {clock.Elapsed.TotalSeconds - started:F1} s)"));
+            faults.Add(string.Create(CultureInfo.InvariantCulture, $"{(outage ? "outage" : "kill")} at auction {atAuction:N0} ({started:F1} s, lasting {clock.Elapsed.TotalSeconds - started:F1} s)"));
         }
 
         producing.GetAwaiter().GetResult();
@@ -92,7 +93,7 @@ internal static class TrainerSoak
         }
 
         var clean = report.Lost == 0 && report.Duplicated == 0 && report.Mislabeled == 0 && report.Unexpected == 0;
-        if (clean)
+        if (clean && !options.Keep)
         {
             Directory.Delete(directory, recursive: true);
         }
@@ -110,8 +111,10 @@ internal static class TrainerSoak
             ["Kafka__CreateTopics"] = "false",
             ["Kafka__Client__reconnect.backoff.ms"] = "50",
             ["Kafka__Client__reconnect.backoff.max.ms"] = "500",
-            ["Kafka__Client__session.timeout.ms"] = "3000",
-            ["Kafka__Client__heartbeat.interval.ms"] = "500",
+            // Longer than an outage, so a member keeps its partitions through one (as a member on a real
+            // cluster does through a short one); a killed member's partitions come back within it.
+            ["Kafka__Client__session.timeout.ms"] = "10000",
+            ["Kafka__Client__heartbeat.interval.ms"] = "1000",
             ["ASPNETCORE_URLS"] = "http://127.0.0.1:0",
             ["Logging__LogLevel__Default"] = "Warning",
             ["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Information",
@@ -137,7 +140,7 @@ internal static class TrainerSoak
         return environment;
     }
 
-    /// <summary>Logs the auctions at <paramref name="rate"/> a second, each stamped when it is logged, through a producer that never drops (it holds events through an outage).</summary>
+    /// <summary>Logs the auctions at <paramref name="rate"/> a second, each event when it happens and stamped then, through a producer that never drops (it holds events through an outage).</summary>
     private static void Produce(string bootstrap, SoakAuctions auctions, int rate, StrongBox<int> produced)
     {
         var config = new ProducerConfig
@@ -152,6 +155,8 @@ internal static class TrainerSoak
         };
         using var producer = new ProducerBuilder<string, byte[]>(config).SetLogHandler((_, _) => { }).Build();
         var clock = Stopwatch.StartNew();
+        // Win notices and clicks still to happen, by when.
+        var later = new PriorityQueue<(string Topic, string Key, byte[] Value), long>();
         for (var i = 0; i < auctions.Count; i++)
         {
             while (i > clock.Elapsed.TotalSeconds * rate)
@@ -159,16 +164,35 @@ internal static class TrainerSoak
                 Thread.Sleep(1);
             }
 
-            foreach (var (topic, key, value) in auctions.Events(i, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()))
+            var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+            Due(producer, later, now);
+            var bid = auctions.Bid(i, now);
+            producer.Produce(bid.Topic, new Message<string, byte[]> { Key = bid.Key, Value = bid.Value });
+            foreach (var (at, topic, key, value) in auctions.Outcomes(i, now))
             {
-                producer.Produce(topic, new Message<string, byte[]> { Key = key, Value = value });
+                later.Enqueue((topic, key, value), at);
             }
 
             Volatile.Write(ref produced.Value, i + 1);
         }
 
+        while (later.Count > 0)
+        {
+            Thread.Sleep(1);
+            Due(producer, later, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+        }
+
         while (producer.Flush(TimeSpan.FromSeconds(10)) > 0)
         {
+        }
+    }
+
+    private static void Due(IProducer<string, byte[]> producer, PriorityQueue<(string Topic, string Key, byte[] Value), long> later, long now)
+    {
+        while (later.TryPeek(out var next, out var at) && at <= now)
+        {
+            later.Dequeue();
+            producer.Produce(next.Topic, new Message<string, byte[]> { Key = next.Key, Value = next.Value });
         }
     }
 
