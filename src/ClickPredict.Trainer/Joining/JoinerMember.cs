@@ -126,11 +126,11 @@ internal sealed partial class JoinerMember : ConsumeHandler<string, byte[]>, IDi
 
         var elapsed = _lastTick == 0 ? 0 : now - _lastTick;
         _lastTick = now;
-        var held = IdleClockHeld(now);
+        var afterOutage = AfterOutage(now);
         long pending = 0;
         foreach (var state in _states.Values)
         {
-            var watermark = JoinClock.Watermark(state, _loop!.Consumer, _context.Topics, _context.Options.IdleAdvanceMs, now, elapsed, held);
+            var watermark = JoinClock.Watermark(state, _loop!.Consumer, _context.Topics, _context.Options.IdleAdvanceMs, now, elapsed, afterOutage);
             _finished.Clear();
             state.Advance(watermark, _finished);
             foreach (var auction in _finished)
@@ -162,12 +162,11 @@ internal sealed partial class JoinerMember : ConsumeHandler<string, byte[]>, IDi
     }
 
     /// <summary>
-    /// Whether the idle clock must wait: less than <c>OutageHoldMs</c> passed since the consumer's last
-    /// transport error (a broker outage). The bidders may still hold the outage's events; moving on with
-    /// the wall clock would pass their times before they arrive and close their auctions without them.
-    /// Events that do arrive move the clock as ever; only the idle advance waits.
+    /// Whether less than <c>OutageHoldMs</c> passed since the consumer's last transport error (a broker
+    /// outage): the bidders may still hold the outage's events, or be delivering them one topic ahead of
+    /// another, so the partitions' clocks keep to what every input has shown (see <see cref="JoinClock"/>).
     /// </summary>
-    private bool IdleClockHeld(long now)
+    private bool AfterOutage(long now)
     {
         var loop = _loop!;
         var outages = loop.Outages;
