@@ -46,11 +46,12 @@ public sealed class JoinerOptions
     public int IdleAdvanceMs { get; set; } = 1000;
 
     /// <summary>
-    /// <c>Trainer:Joiner:OutageHoldMs</c>: after a member's consumer lost the broker, its idle clock stays
-    /// stopped until events arrive again, or for at most this long after the last transport error: the
-    /// bidders hold the events of an outage and deliver them once the broker is back, stamped with times
-    /// the idle clock would otherwise have passed. Default 35000 (the bidders' 30 s delivery timeout,
-    /// <c>Kafka:Producer:MessageTimeoutMs</c>, after which they drop an event anyway, plus a margin).
+    /// <c>Trainer:Joiner:OutageHoldMs</c>: for this long after a member's consumer last lost the broker, a
+    /// partition's event clock neither follows the wall clock nor trusts "caught up": it is the earliest
+    /// latest event time of every input. The bidders hold the events of an outage and deliver them once the
+    /// broker is back, one topic ahead of another, stamped with times an idle clock would have passed.
+    /// Default 35000 (the bidders' 30 s delivery timeout, <c>Kafka:Producer:MessageTimeoutMs</c>, after
+    /// which they drop an event anyway, plus a margin).
     /// </summary>
     public int OutageHoldMs { get; set; } = 35_000;
 
