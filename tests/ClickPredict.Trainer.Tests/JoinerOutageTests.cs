@@ -49,13 +49,7 @@ public class JoinerOutageTests
         cluster.SetBrokerUp(-1);
         await held;
 
-        Assert.True(
-            await TestSupport.Eventually(() => trainer.Status.ExamplesEmitted >= expected.Count && trainer.Status.JoinerPending == 0),
-            string.Create(CultureInfo.InvariantCulture, $"emitted {trainer.Status.ExamplesEmitted} of {expected.Count} ({trainer.Status.JoinerPending} pending)"));
-        var examples = TestSupport.ReadAll(cluster.BootstrapServers, TestSupport.Examples).Select(r => EventSerializer.Deserialize<LabeledExample>(r.Message.Value)).ToList();
-        Assert.DoesNotContain(examples.GroupBy(e => e.BidId), g => g.Count() > 1);
-        Assert.Equal(expected.Count, examples.Count);
-        Assert.All(examples, e => Assert.Equal(expected[e.BidId], e.Clicked));
+        await AssertEachJoinedOnce(trainer, cluster.BootstrapServers, expected);
         Assert.Null(trainer.Status.Failure);
     }
 
@@ -100,10 +94,16 @@ public class JoinerOutageTests
         var expected = before.Expected
             .Concat(held.Concat(after).Where(a => a.Impression is not null).Select(a => KeyValuePair.Create(a.BidId, a.ExpectedClicked)))
             .ToDictionary();
+        await AssertEachJoinedOnce(trainer, cluster.BootstrapServers, expected);
+    }
+
+    /// <summary>Waits until the joiner has emitted as many examples as expected and holds no auction, then checks the examples topic: each expected auction once, with its label.</summary>
+    private static async Task AssertEachJoinedOnce(TrainerHost trainer, string bootstrapServers, Dictionary<string, bool> expected)
+    {
         Assert.True(
             await TestSupport.Eventually(() => trainer.Status.ExamplesEmitted >= expected.Count && trainer.Status.JoinerPending == 0),
             string.Create(CultureInfo.InvariantCulture, $"emitted {trainer.Status.ExamplesEmitted} of {expected.Count} ({trainer.Status.JoinerPending} pending)"));
-        var examples = TestSupport.ReadAll(cluster.BootstrapServers, TestSupport.Examples).Select(r => EventSerializer.Deserialize<LabeledExample>(r.Message.Value)).ToList();
+        var examples = TestSupport.ReadAll(bootstrapServers, TestSupport.Examples).Select(r => EventSerializer.Deserialize<LabeledExample>(r.Message.Value)).ToList();
         Assert.DoesNotContain(examples.GroupBy(e => e.BidId), g => g.Count() > 1);
         Assert.Equal(expected.Count, examples.Count);
         Assert.All(examples, e => Assert.Equal(expected[e.BidId], e.Clicked));
