@@ -1,0 +1,33 @@
+using System.Runtime.CompilerServices;
+using ClickPredict.Core.Model;
+
+namespace ClickPredict.Core.Shading;
+
+/// <summary>
+/// The win curve of a <see cref="WinRateModel"/>: the price to beat is log-logistic, so
+/// <c>P(win | b) = sigmoid((ln b - mu) / sigma)</c>, a logistic regression on the log of the bid (the
+/// functional form of Pan et al., AdKDD 2020). <see cref="MedianCpm"/> is the bid that wins half the time.
+/// </summary>
+public readonly struct LogLogisticCurve : IWinCurve
+{
+    public LogLogisticCurve(double mu, double sigma)
+    {
+        Mu = mu;
+        Sigma = sigma;
+    }
+
+    /// <summary>Log of the median price to beat (CPM).</summary>
+    public double Mu { get; }
+
+    /// <summary>Spread of the log of the price to beat (the logistic scale, &gt; 0).</summary>
+    public double Sigma { get; }
+
+    public double MedianCpm => Math.Exp(Mu);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public double WinProbability(double bid) => bid > 0 ? Logistic.Sigmoid((Math.Log(bid) - Mu) / Sigma) : 0;
+
+    /// <summary><c>d ln P / d ln b = (1 - P) / sigma</c>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public double Elasticity(double bid) => bid > 0 ? Logistic.Sigmoid(-(Math.Log(bid) - Mu) / Sigma) / Sigma : double.PositiveInfinity;
+}
