@@ -36,6 +36,16 @@ internal static class ShadingSimCommand
         };
         command.SetAction(parsed =>
         {
+            if (parsed.GetValue(factor) is > 1 and var f)
+            {
+                throw new CliException(string.Create(CultureInfo.InvariantCulture, $"--fixed-factor must be at most 1, not {f}"));
+            }
+
+            if (parsed.GetValue(exploration) is >= 1 and var e)
+            {
+                throw new CliException(string.Create(CultureInfo.InvariantCulture, $"--exploration must be below 1, not {e}"));
+            }
+
             var shading = defaults.Shading with
             {
                 FallbackFactor = parsed.GetValue(factor) ?? defaults.Shading.FallbackFactor,
@@ -89,7 +99,7 @@ internal static class ShadingSimCommand
     {
         context.Output.WriteLine(string.Create(
             CultureInfo.InvariantCulture,
-            $"replayed {report.Auctions:N0} first-price auctions of seed {report.Seed} over {report.SimulatedHours:F1} simulated hours (competition drift {report.CompetitionDriftPerDay}/day; {report.SecondPriceSkipped:N0} second-price requests skipped)"));
+            $"replayed {report.Auctions:N0} first-price auctions of seed {report.Seed} over {report.SimulatedHours:F1} simulated hours (competition drift {report.CompetitionDriftPerDay}/day; {report.SecondPriceSkipped:N0} second-price requests skipped); money in USD"));
         context.Console.Write(Table(report.Policies, withExchange: false));
         if (byExchange)
         {
@@ -108,29 +118,23 @@ internal static class ShadingSimCommand
 
     private static Table Table(IReadOnlyList<ShadingSimRow> rows, bool withExchange)
     {
+        // Per exchange, the bids column gives way to the exchange's name (the table fits 80 columns).
         var table = new Table();
-        if (withExchange)
-        {
-            table.AddColumn("exchange");
-        }
-
-        table.AddColumns("policy", "bids", "wins", "win rate", "spend $", "value won $", "surplus $", "of oracle");
+        table.AddColumns(withExchange ? ["exchange", "policy"] : ["policy", "bids"]);
+        table.AddColumns("wins", "win %", "spend", "value", "surplus", "of oracle");
         foreach (var row in rows)
         {
-            var cells = new List<string>();
-            if (withExchange)
+            var cells = new List<string>
             {
-                cells.Add(Markup.Escape(row.Exchange ?? string.Empty));
-            }
-
-            cells.Add(Markup.Escape(row.Policy));
-            cells.Add(row.Bids.ToString("N0", CultureInfo.InvariantCulture));
-            cells.Add(row.Wins.ToString("N0", CultureInfo.InvariantCulture));
-            cells.Add(row.Bids > 0 ? ((double)row.Wins / row.Bids).ToString("P1", CultureInfo.InvariantCulture) : "-");
-            cells.Add(row.SpendUsd.ToString("F2", CultureInfo.InvariantCulture));
-            cells.Add(row.ValueWonUsd.ToString("F2", CultureInfo.InvariantCulture));
-            cells.Add(row.SurplusUsd.ToString("F2", CultureInfo.InvariantCulture));
-            cells.Add(row.OfOraclePercent is { } share ? share.ToString("F1", CultureInfo.InvariantCulture) + "%" : "-");
+                Markup.Escape(withExchange ? row.Exchange ?? string.Empty : row.Policy),
+                withExchange ? Markup.Escape(row.Policy) : row.Bids.ToString("N0", CultureInfo.InvariantCulture),
+                row.Wins.ToString("N0", CultureInfo.InvariantCulture),
+                row.Bids > 0 ? (100.0 * row.Wins / row.Bids).ToString("F1", CultureInfo.InvariantCulture) : "-",
+                row.SpendUsd.ToString("F2", CultureInfo.InvariantCulture),
+                row.ValueWonUsd.ToString("F2", CultureInfo.InvariantCulture),
+                row.SurplusUsd.ToString("F2", CultureInfo.InvariantCulture),
+                row.OfOraclePercent is { } share ? share.ToString("F1", CultureInfo.InvariantCulture) + "%" : "-",
+            };
             table.AddRow([.. cells]);
         }
 

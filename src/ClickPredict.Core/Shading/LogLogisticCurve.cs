@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 using ClickPredict.Core.Model;
 
@@ -12,6 +13,11 @@ public readonly struct LogLogisticCurve : IWinCurve
 {
     public LogLogisticCurve(double mu, double sigma)
     {
+        if (!double.IsFinite(mu) || !(sigma > 0) || !double.IsFinite(sigma))
+        {
+            Refuse(mu, sigma);
+        }
+
         Mu = mu;
         Sigma = sigma;
     }
@@ -23,6 +29,11 @@ public readonly struct LogLogisticCurve : IWinCurve
     public double Sigma { get; }
 
     public double MedianCpm => Math.Exp(Mu);
+
+    [DoesNotReturn]
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void Refuse(double mu, double sigma) =>
+        throw new ArgumentOutOfRangeException(nameof(sigma), $"a log-logistic curve needs a finite mu and a finite sigma > 0 (got mu {mu}, sigma {sigma})");
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public double WinProbability(double bid) => bid > 0 ? Logistic.Sigmoid((Math.Log(bid) - Mu) / Sigma) : 0;

@@ -62,6 +62,32 @@ public class SurplusMaximizerTests
     }
 
     [Fact]
+    public void Maximize_LogLogisticFastPath_AgreesWithTheGenericMethod()
+    {
+        var random = new Random(3);
+        for (var i = 0; i < 20_000; i++)
+        {
+            var curve = new LogLogisticCurve((random.NextDouble() * 8) - 4, 0.02 + (random.NextDouble() * 3));
+            var value = Math.Exp((random.NextDouble() * 8) - 4);
+            var floor = random.NextDouble() < 0.2 ? 0 : value * random.NextDouble() * 1.2;
+            var maxBid = random.NextDouble() < 0.5 ? 100 : value * random.NextDouble() * 1.5;
+            var fast = SurplusMaximizer.Maximize(curve, value, floor, maxBid);
+            var generic = SurplusMaximizer.Maximize(new Generic(curve), value, floor, maxBid);
+            Assert.Equal(generic.IsBid, fast.IsBid);
+            Assert.Equal(generic.Bid, fast.Bid, Math.Max(1e-7 * generic.Bid, 1e-12));
+            Assert.True(fast.ExpectedSurplus >= generic.ExpectedSurplus - (1e-9 * value), $"case {i}");
+        }
+    }
+
+    [Theory]
+    [InlineData(0.0, 0.0)]
+    [InlineData(0.0, -1.0)]
+    [InlineData(double.NaN, 1.0)]
+    [InlineData(0.0, double.PositiveInfinity)]
+    public void LogLogisticCurve_WithoutASpread_IsRefused(double mu, double sigma) =>
+        Assert.Throws<ArgumentOutOfRangeException>(() => new LogLogisticCurve(mu, sigma));
+
+    [Fact]
     public void Maximize_CompetitionFarAbove_BidsTheFloor_FarBelow_BidsJustAboveIt()
     {
         // Competition far below the floor: any bid at the floor wins, so bid the floor.
@@ -114,5 +140,13 @@ public class SurplusMaximizerTests
             100);
         Assert.Equal(0, bytes);
         Assert.True(sum > 0);
+    }
+
+    /// <summary>The same curve seen only through the interface: the generic method, not the fast path.</summary>
+    private readonly struct Generic(LogLogisticCurve curve) : IWinCurve
+    {
+        public double WinProbability(double bid) => curve.WinProbability(bid);
+
+        public double Elasticity(double bid) => curve.Elasticity(bid);
     }
 }
