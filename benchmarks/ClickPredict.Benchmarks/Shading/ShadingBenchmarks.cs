@@ -9,8 +9,9 @@ namespace ClickPredict.Benchmarks.Shading;
 /// (seed 42, each with its context, floor and value): the fixed factor (today's rule, the baseline); reading
 /// the win curve of the context from a trained win-rate model (hashing 7 features, 2 x 7 weight reads, an
 /// exp); that plus the surplus maximiser; and the whole <see cref="BidShader.Shade"/> call the bidder will
-/// make (curve, maximiser, exploration draw). The model is the one <c>shading-sim</c> learns over 40,000
-/// auctions, 2^14 slots per table.
+/// make (curve, maximiser, exploration draw); and an imp with ten creatives of different values, priced
+/// as the bidder will (<see cref="BidShader.Plan"/> once, then ten <c>Shade</c> calls). The model is the one
+/// <c>shading-sim</c> learns over 40,000 auctions, 2^14 slots per table.
 /// </summary>
 [MemoryDiagnoser]
 public class ShadingBenchmarks
@@ -95,6 +96,24 @@ public class ShadingBenchmarks
         for (var i = 0; i < Auctions; i++)
         {
             sum += shader.Shade(model, _contexts[i], _values[i], MaxCpm, _uniforms[i]).Bid;
+        }
+
+        return sum;
+    }
+
+    [Benchmark(OperationsPerInvoke = Auctions, Description = "plan + Shade of 10 creatives (per imp)")]
+    public double TenCreatives()
+    {
+        var model = _model;
+        var shader = _shader;
+        var sum = 0.0;
+        for (var i = 0; i < Auctions; i++)
+        {
+            var plan = shader.Plan(model, _contexts[i]);
+            for (var c = 0; c < 10; c++)
+            {
+                sum += shader.Shade(plan, _values[i] * (0.5 + (0.1 * c)), MaxCpm, _uniforms[(i + c) % Auctions]).Bid;
+            }
         }
 
         return sum;

@@ -22,17 +22,32 @@ public sealed class BidShader
     /// The bid for an impression worth <paramref name="value"/> (expected value, CPM, USD) in
     /// <paramref name="context"/> (whose floor bounds it below), at most <paramref name="maxBid"/>.
     /// <paramref name="uniform"/> is a fresh uniform draw in [0, 1): below the exploration share it explores.
-    /// <paramref name="source"/> null means no model is loaded.
+    /// <paramref name="source"/> null means no model is loaded. The same as <see cref="Plan"/> then
+    /// <see cref="Shade(in ShadingPlan, double, double, double)"/>.
     /// </summary>
     public ShadedBid Shade<TSource>(TSource? source, in ShadingContext context, double value, double maxBid, double uniform)
-        where TSource : class, IWinRateSource
+        where TSource : class, IWinRateSource =>
+        Shade(Plan(source, context), value, maxBid, uniform);
+
+    /// <summary>
+    /// Decides how an imp's bids are priced: the context's win curve when <paramref name="source"/> has at
+    /// least <see cref="ShadingOptions.MinObservations"/> outcomes on its exchange, else the fixed factor.
+    /// Once per imp; its creatives (each of its own value) then share it.
+    /// </summary>
+    public ShadingPlan Plan<TSource>(TSource? source, in ShadingContext context)
+        where TSource : class, IWinRateSource =>
+        source is not null && source.ObservationsOf(context.ExchangeKey) >= Options.MinObservations
+            ? new ShadingPlan(ShadingSource.Model, source.Curve(context), context.FloorCpm)
+            : new ShadingPlan(ShadingSource.Fallback, default, context.FloorCpm);
+
+    /// <summary>The bid for one creative of value <paramref name="value"/> under <paramref name="plan"/> (see the other overload).</summary>
+    public ShadedBid Shade(in ShadingPlan plan, double value, double maxBid, double uniform)
     {
-        var floor = context.FloorCpm;
+        var floor = plan.FloorCpm;
         var explore = uniform < Options.ExplorationShare;
-        if (source is not null && source.ObservationsOf(context.ExchangeKey) >= Options.MinObservations)
+        if (plan.Source == ShadingSource.Model)
         {
-            var curve = source.Curve(context);
-            var best = SurplusMaximizer.Maximize(curve, value, floor, maxBid);
+            var best = SurplusMaximizer.Maximize(plan.Curve, value, floor, maxBid);
             if (!best.IsBid)
             {
                 return default;
@@ -44,7 +59,7 @@ public sealed class BidShader
             }
 
             var moved = Explore(best.Bid, uniform, value, floor, maxBid);
-            var p = curve.WinProbability(moved);
+            var p = plan.Curve.WinProbability(moved);
             return new ShadedBid(moved, ShadingSource.Model, true, p, (value - moved) * p);
         }
 

@@ -41,14 +41,7 @@ public static class SurplusMaximizer
     public static SurplusOptimum Maximize<TCurve>(in TCurve curve, double value, double floor, double maxBid)
         where TCurve : struct, IWinCurve
     {
-        if (!(value > 0) || !double.IsFinite(value) || double.IsNaN(floor) || double.IsNaN(maxBid))
-        {
-            return SurplusOptimum.None;
-        }
-
-        var lo = Math.Max(floor, MinBid);
-        var hi = Math.Min(value, maxBid);
-        if (!(lo < value) || !(hi >= lo))
+        if (!TryRange(value, floor, maxBid, out var lo, out var hi))
         {
             return SurplusOptimum.None;
         }
@@ -74,14 +67,7 @@ public static class SurplusMaximizer
     /// <summary>The optimum under the win-rate model's log-logistic curve (the fast path of the remarks); the same result as the generic method.</summary>
     public static SurplusOptimum Maximize(in LogLogisticCurve curve, double value, double floor, double maxBid)
     {
-        if (!(value > 0) || !double.IsFinite(value) || double.IsNaN(floor) || double.IsNaN(maxBid))
-        {
-            return SurplusOptimum.None;
-        }
-
-        var lo = Math.Max(floor, MinBid);
-        var hi = Math.Min(value, maxBid);
-        if (!(lo < value) || !(hi >= lo))
+        if (!TryRange(value, floor, maxBid, out var lo, out var hi))
         {
             return SurplusOptimum.None;
         }
@@ -117,6 +103,14 @@ public static class SurplusMaximizer
         bid = Math.Clamp(bid, lo, hi);
         var p = curve.WinProbability(bid);
         return new SurplusOptimum(bid, p, (value - bid) * p);
+    }
+
+    /// <summary>The bids that can earn a surplus, <c>[max(floor, MinBid), min(value, maxBid)]</c>; false when there are none or an input is not a number.</summary>
+    private static bool TryRange(double value, double floor, double maxBid, out double lo, out double hi)
+    {
+        lo = Math.Max(floor, MinBid);
+        hi = Math.Min(value, maxBid);
+        return value > 0 && double.IsFinite(value) && !double.IsNaN(floor) && !double.IsNaN(maxBid) && lo < value && hi >= lo;
     }
 
     /// <summary>The sign of the surplus slope in <c>ln b</c> (see the remarks).</summary>

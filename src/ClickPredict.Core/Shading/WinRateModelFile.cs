@@ -1,12 +1,11 @@
 using System.Buffers.Binary;
-using System.IO.Hashing;
 using System.Text.Json;
 using ClickPredict.Core.Model;
 
 namespace ClickPredict.Core.Shading;
 
 /// <summary>
-/// The win-rate model file format, version 1. All integers little-endian.
+/// The win-rate model file format, version 1, in the frame of <see cref="ModelEnvelope"/>. All integers little-endian.
 /// <code>
 /// offset  size  content
 /// 0       8     magic "CPWRATE\x1a"
@@ -32,9 +31,9 @@ public static class WinRateModelFile
     /// <summary>Largest header accepted: a few exchanges make a few KB; this bounds hostile input.</summary>
     public const int MaxHeaderBytes = 1 << 20;
 
-    private const int PreambleBytes = 16;
+    private const int PreambleBytes = ModelEnvelope.PreambleBytes;
     private const int EntryBytes = 20;
-    private const int ChecksumBytes = 8;
+    private const int ChecksumBytes = ModelEnvelope.ChecksumBytes;
 
     private static ReadOnlySpan<byte> Magic => "CPWRATE\x1a"u8;
 
@@ -77,14 +76,8 @@ public static class WinRateModelFile
             },
             WinRateJsonContext.Default.WinRateHeader);
         var count = model.NonZeroSlots();
-        var buffer = new byte[PreambleBytes + header.Length + 4 + ((long)count * EntryBytes) + ChecksumBytes];
+        var buffer = ModelEnvelope.Frame(Magic, FormatVersion, header, 4 + ((long)count * EntryBytes), out var pos);
         var span = buffer.AsSpan();
-        Magic.CopyTo(span);
-        BinaryPrimitives.WriteUInt16LittleEndian(span[8..], FormatVersion);
-        BinaryPrimitives.WriteUInt16LittleEndian(span[10..], 0);
-        BinaryPrimitives.WriteInt32LittleEndian(span[12..], header.Length);
-        header.CopyTo(span[PreambleBytes..]);
-        var pos = PreambleBytes + header.Length;
         BinaryPrimitives.WriteInt32LittleEndian(span[pos..], count);
         pos += 4;
         for (var i = 0; i < weights.Location.Length; i++)
@@ -98,88 +91,26 @@ public static class WinRateModelFile
             }
         }
 
-        BinaryPrimitives.WriteUInt64LittleEndian(span[pos..], XxHash64.HashToUInt64(span[..pos]));
+        ModelEnvelope.Seal(span);
         return buffer;
     }
 
     /// <summary>Reads and fully validates a win-rate model file.</summary>
-    public static WinRateModel Load(string path)
-    {
-        byte[] bytes;
-        try
-        {
-            bytes = File.ReadAllBytes(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new ModelFormatException($"win-rate model file '{path}': cannot read: {e.Message}", e);
-        }
-
-        try
-        {
-            return Deserialize(bytes);
-        }
-        catch (ModelFormatException e)
-        {
-            throw new ModelFormatException($"win-rate model file '{path}': {e.Message}", e);
-        }
-    }
+    public static WinRateModel Load(string path) => ModelEnvelope.Load(path, "win-rate model", bytes => Deserialize(bytes));
 
     /// <summary>Reads and fully validates a win-rate model from its file bytes.</summary>
     public static WinRateModel Deserialize(ReadOnlySpan<byte> file)
     {
-        if (file.Length < Magic.Length || !file[..Magic.Length].SequenceEqual(Magic))
-        {
-            throw new ModelFormatException("not a ClickPredict win-rate model file (bad magic bytes)");
-        }
-
-        if (file.Length < PreambleBytes + 4 + ChecksumBytes)
-        {
-            throw Truncated(PreambleBytes + 4 + ChecksumBytes, file.Length);
-        }
-
-        var version = BinaryPrimitives.ReadUInt16LittleEndian(file[8..]);
-        if (version != FormatVersion)
-        {
-            throw new ModelFormatException($"win-rate format version {version} is not supported (this build reads version {FormatVersion})");
-        }
-
-        var headerLength = BinaryPrimitives.ReadInt32LittleEndian(file[12..]);
-        if (headerLength is <= 0 or > MaxHeaderBytes)
-        {
-            throw new ModelFormatException($"header length {headerLength} is outside 1..{MaxHeaderBytes}: the file is corrupt");
-        }
-
+        var headerLength = ModelEnvelope.Open(file, Magic, FormatVersion, MaxHeaderBytes, "win-rate model");
         var entriesAt = PreambleBytes + headerLength;
-        if (file.Length < entriesAt + 4 + ChecksumBytes)
-        {
-            throw Truncated(entriesAt + 4 + ChecksumBytes, file.Length);
-        }
-
+        ModelEnvelope.RequireLength(file, entriesAt + 4 + ChecksumBytes);
         var count = BinaryPrimitives.ReadInt32LittleEndian(file[entriesAt..]);
         if (count < 0)
         {
             throw new ModelFormatException($"slot count {count} is negative: the file is corrupt");
         }
 
-        var expected = (long)entriesAt + 4 + ((long)count * EntryBytes) + ChecksumBytes;
-        if (file.Length < expected)
-        {
-            throw Truncated(expected, file.Length);
-        }
-
-        if (file.Length > expected)
-        {
-            throw new ModelFormatException($"{file.Length - expected} unexpected bytes after the checksum: the file is corrupt");
-        }
-
-        var stored = BinaryPrimitives.ReadUInt64LittleEndian(file[^ChecksumBytes..]);
-        var actual = XxHash64.HashToUInt64(file[..^ChecksumBytes]);
-        if (stored != actual)
-        {
-            throw new ModelFormatException($"checksum mismatch (stored {stored:x16}, computed {actual:x16}): the file is corrupt");
-        }
-
+        ModelEnvelope.Close(file, (long)entriesAt + 4 + ((long)count * EntryBytes) + ChecksumBytes);
         var header = ReadHeader(file.Slice(PreambleBytes, headerLength));
         var weights = WinRateWeights.Zero(header.HashBits, header.Seed, header.LocationOffset, header.LogScaleOffset);
         var previous = -1L;
@@ -264,7 +195,4 @@ public static class WinRateModelFile
 
         return header;
     }
-
-    private static ModelFormatException Truncated(long expected, long actual) =>
-        new($"the file is truncated ({actual} bytes, expected {expected})");
 }

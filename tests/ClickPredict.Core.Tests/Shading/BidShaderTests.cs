@@ -45,6 +45,23 @@ public class BidShaderTests
     }
 
     [Fact]
+    public void Plan_OncePerImp_PricesEachCreativeAsShadeDoes()
+    {
+        var shader = new BidShader();
+        var plan = shader.Plan(s_trained.Model, Context());
+        Assert.Equal(ShadingSource.Model, plan.Source);
+        Assert.Equal(s_trained.Model.Curve(Context()), plan.Curve);
+        Assert.Equal(ShadingSource.Fallback, shader.Plan<WinRateModel>(null, Context()).Source);
+        foreach (var value in new[] { 0.05, 0.5, 1.0, 3.0, 20.0 })
+        {
+            foreach (var uniform in new[] { 0.01, 0.5 })
+            {
+                Assert.Equal(shader.Shade(s_trained.Model, Context(), value, 8.0, uniform), shader.Shade(plan, value, 8.0, uniform));
+            }
+        }
+    }
+
+    [Fact]
     public void Shade_Explores_TheConfiguredShare_WithinItsBounds()
     {
         var shader = new BidShader(new ShadingOptions { ExplorationShare = 0.1, ExplorationWidth = 0.3 });
