@@ -47,7 +47,7 @@ public sealed class BidShader
         var explore = uniform < Options.ExplorationShare;
         if (plan.Source == ShadingSource.Model)
         {
-            var best = SurplusMaximizer.Maximize(plan.Curve, value, floor, maxBid);
+            var best = SurplusMaximizer.Maximize(plan.Curve, plan.Offset, value, floor, maxBid);
             if (!best.IsBid)
             {
                 return default;

@@ -30,6 +30,12 @@ public readonly struct LogLogisticCurve : IWinCurve
 
     public double MedianCpm => Math.Exp(Mu);
 
+    /// <summary>
+    /// The part of the surplus maximum's equation that does not depend on the value:
+    /// <c>(1 + sigma) ln(1 + sigma) - sigma ln sigma + mu</c> (see <see cref="SurplusMaximizer"/>).
+    /// </summary>
+    internal double OptimumOffset() => ((1 + Sigma) * Math.Log(1 + Sigma)) - (Sigma * Math.Log(Sigma)) + Mu;
+
     [DoesNotReturn]
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static void Refuse(double mu, double sigma) =>

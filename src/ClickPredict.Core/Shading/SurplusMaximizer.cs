@@ -17,7 +17,8 @@ namespace ClickPredict.Core.Shading;
 /// the first-order condition <c>sigma b = (value - b)(1 - P(b))</c> becomes
 /// <c>(1 + sigma) ln y - sigma ln(1 - y) = K</c>, <c>K = (1 + sigma) ln(1 + sigma) - sigma ln sigma + mu - ln value</c>;
 /// in <c>t = logit(y)</c> its left side is increasing and concave with slope between sigma and 1 + sigma,
-/// so Newton's method converges from any start, in a few steps of one exp and one log each.
+/// so Newton's method converges from any start; Halley's, which also uses the curvature (free here),
+/// takes two to four steps of one exp and one log each.
 /// </para>
 /// </remarks>
 public static class SurplusMaximizer
@@ -30,7 +31,7 @@ public static class SurplusMaximizer
 
     private const int MaxIterations = 100;
 
-    /// <summary>Newton's last step on the log-logistic path, in <c>logit(y)</c>.</summary>
+    /// <summary>The last step of the log-logistic path, in <c>logit(y)</c>: with cubic convergence the error left is far below 1e-12.</summary>
     private const double NewtonTolerance = 1e-6;
 
     /// <summary>
@@ -65,7 +66,11 @@ public static class SurplusMaximizer
     }
 
     /// <summary>The optimum under the win-rate model's log-logistic curve (the fast path of the remarks); the same result as the generic method.</summary>
-    public static SurplusOptimum Maximize(in LogLogisticCurve curve, double value, double floor, double maxBid)
+    public static SurplusOptimum Maximize(in LogLogisticCurve curve, double value, double floor, double maxBid) =>
+        Maximize(curve, curve.OptimumOffset(), value, floor, maxBid);
+
+    /// <summary>The fast path with <c>K + ln value</c> already computed for the curve (<see cref="LogLogisticCurve.OptimumOffset"/>), as a plan shares it across creatives.</summary>
+    internal static SurplusOptimum Maximize(in LogLogisticCurve curve, double offset, double value, double floor, double maxBid)
     {
         if (!TryRange(value, floor, maxBid, out var lo, out var hi))
         {
@@ -73,30 +78,34 @@ public static class SurplusMaximizer
         }
 
         var sigma = curve.Sigma;
-        var k = ((1 + sigma) * Math.Log(1 + sigma)) - (sigma * Math.Log(sigma)) + curve.Mu - Math.Log(value);
-        // f(t) = sigma softplus(t) - (1 + sigma) softplus(-t) - K; f(0) = -ln 2 - K. Start on the asymptote of the root's side.
+        var k = offset - Math.Log(value);
+        // f(t) = sigma softplus(t) - (1 + sigma) softplus(-t) - K, increasing and concave: f' = 1 + sigma - y,
+        // f'' = -y (1 - y), y = sigmoid(t); f(0) = -ln 2 - K. Start on the asymptote of the root's side, then
+        // Halley's steps (cubic convergence; f' and f'' cost nothing once y is known).
         var t = k < -Math.Log(2) ? k / (1 + sigma) : k / sigma;
-        for (var i = 0; i < MaxIterations; i++)
+        double y;
+        for (var i = 0; ; i++)
         {
             var e = Math.Exp(-Math.Abs(t));
             var softplus = Math.Max(t, 0) + Math.Log(1 + e);
-            var y = t >= 0 ? 1 / (1 + e) : e / (1 + e);
+            y = t >= 0 ? 1 / (1 + e) : e / (1 + e);
             var f = (sigma * softplus) - ((1 + sigma) * (softplus - t)) - k;
-            var step = f / (1 + sigma - y);
+            var slope = 1 + sigma - y;
+            var step = 2 * f * slope / ((2 * slope * slope) + (f * y * (1 - y)));
             t -= step;
-            // Quadratic convergence: after a step this small the error left is below 1e-10.
-            if (Math.Abs(step) < NewtonTolerance)
+            // y moves with t; to first order is exact enough after a step this small.
+            y -= y * (1 - y) * step;
+            if (Math.Abs(step) < NewtonTolerance || i == MaxIterations)
             {
                 break;
             }
         }
 
-        var yStar = Logistic.Sigmoid(t);
-        var bid = value * yStar / (1 + sigma);
+        var bid = value * y / (1 + sigma);
         if (bid >= lo && bid <= hi)
         {
             // At the optimum the first-order condition gives P without another exp: 1 - P = sigma y / (1 + sigma - y).
-            var win = (1 + sigma) * (1 - yStar) / (1 + sigma - yStar);
+            var win = (1 + sigma) * (1 - y) / (1 + sigma - y);
             return new SurplusOptimum(bid, win, (value - bid) * win);
         }
 
