@@ -18,7 +18,17 @@ public class DemoFaultTests
     [Fact]
     public async Task BrokerDownAndUp_BidderKeepsBidding_TrainerStallsThenCatchesUp_NoExampleLost()
     {
-        var settings = new DemoSettings { Qps = 150, RetrainIntervalSeconds = 3600 };
+        // How long the broker stays down is not fixed: it comes back once the trainer has seen the outage and
+        // the bidder has bid on through it, which a loaded machine may take most of a minute to show. Events
+        // the bidder buffers past Kafka:Producer:MessageTimeoutMs (30 s by default) are dropped by design and
+        // counted as delivery_failed (once on CI: 79 wins lost that way, 2,435 of 2,514 joined); this test is
+        // about what happens to the events that are delivered, so their timeout is set out of its reach.
+        var settings = new DemoSettings
+        {
+            Qps = 150,
+            RetrainIntervalSeconds = 3600,
+            Configuration = new Dictionary<string, string>(StringComparer.Ordinal) { ["Kafka:Producer:MessageTimeoutMs"] = "600000" },
+        };
         await using var system = await DemoSystem.StartAsync(settings, CancellationToken.None);
         using var bidderHttp = DemoRunner.Client(system.BidderUrl);
         using var trainerHttp = DemoRunner.Client(system.TrainerUrl);
@@ -33,8 +43,7 @@ public class DemoFaultTests
         system.Cluster.SetBrokerDown(-1);
         var bidsAtOutage = tally.Snapshot().Bids;
         // The trainer sees the outage (and holds its idle clock: the bidder holds the outage's events) while
-        // the bidder goes on bidding. (Under 30 s down in all: the bidder's buffered events must not reach
-        // their delivery timeout.)
+        // the bidder goes on bidding.
         Assert.True(await Eventually(async () => (await Poll(monitor)).JoinerOutages > 0, TimeSpan.FromSeconds(15)), "the trainer did not see the outage");
         Assert.True(await Eventually(() => Task.FromResult(tally.Snapshot().Bids > bidsAtOutage + 300), TimeSpan.FromSeconds(15)), "the bidder stopped bidding while the broker was down");
         Assert.Null((await Poll(monitor)).Failure);

@@ -42,6 +42,12 @@ internal sealed record DemoSettings
     /// <summary>Share of win notices the exchange sends a second time, to another bidder.</summary>
     public double ReplayShare { get; init; } = 0.01;
 
+    /// <summary>
+    /// Configuration keys given to every service of the demo after its own defaults (for example
+    /// <c>Kafka:Producer:MessageTimeoutMs</c>); a key a single bidder sets for itself (its URL, its notice key) wins.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> Configuration { get; init; } = new Dictionary<string, string>(StringComparer.Ordinal);
+
     /// <summary>Drift of the hidden CTR function in radians per simulated day when <see cref="Drift"/> is on.</summary>
     public double DriftPerDay => Drift ? 1440 : 0;
 }

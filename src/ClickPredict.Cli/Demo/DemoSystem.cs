@@ -92,6 +92,10 @@ internal sealed class DemoSystem : IAsyncDisposable
                 ["Kafka:Client:reconnect.backoff.max.ms"] = "1000",
                 ["Registry:Path"] = RegistryIn(directory),
             };
+            foreach (var (key, value) in settings.Configuration)
+            {
+                common[key] = value;
+            }
 
             // One notice key for the fleet: any bidder verifies the notices of another's bids.
             var hmacKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
