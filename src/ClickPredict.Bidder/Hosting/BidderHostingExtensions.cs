@@ -92,14 +92,20 @@ internal static class BidderHostingExtensions
                 sp.GetRequiredService<BidResponseWriter>(),
                 sp.GetRequiredService<BidIds>(),
                 sp.GetRequiredService<TimeProvider>(),
-                new BidEngineSettings(BidRequestLimits.Default, bidder.FirstPriceShading, bidder.DefaultTMaxMs, bidder.NetworkAllowanceMs));
+                new BidEngineSettings(BidRequestLimits.Default, bidder.FirstPriceShading, bidder.DefaultTMaxMs, bidder.NetworkAllowanceMs, CaptureEventFields: bidder.LogEvents));
         });
         // Events go to Kafka (the embedded broker unless Kafka:BootstrapServers names a cluster).
         builder.AddClickPredictKafka();
-        services.AddSingleton<KafkaEventTransport>();
-        services.AddSingleton(sp => new EventLog(
-            sp.GetRequiredService<IOptions<BidderOptions>>().Value.LogEvents ? sp.GetRequiredService<KafkaEventTransport>() : null,
-            sp.GetRequiredService<BidderMetrics>()));
+        services.AddSingleton<IEventTransport, KafkaEventTransport>();
+        services.AddSingleton(sp =>
+        {
+            var bidder = sp.GetRequiredService<IOptions<BidderOptions>>().Value;
+            return new EventLog(
+                bidder.LogEvents ? sp.GetRequiredService<IEventTransport>() : null,
+                sp.GetRequiredService<BidderMetrics>(),
+                sp.GetRequiredService<TimeProvider>(),
+                new EventLogSettings(bidder.EventBatchBytes, bidder.EventFlushMs, bidder.EventBufferKb * 1024));
+        });
         services.AddSingleton(sp =>
         {
             var bidder = sp.GetRequiredService<IOptions<BidderOptions>>().Value;

@@ -117,12 +117,15 @@ public sealed class RealBidderParityTests
         using var consumer = new ConsumerBuilder<string, byte[]>(config).SetLogHandler((_, _) => { }).Build();
         consumer.Assign(Enumerable.Range(0, clients.Options.Partitions).Select(p => new TopicPartitionOffset(clients.Options.Topics.Bids, p, Offset.Beginning)));
         var events = new List<BidEvent>();
+        var batch = new List<BatchedBidEvent>();
         var deadline = DateTime.UtcNow + s_patience;
         while (events.Count < expected && DateTime.UtcNow < deadline)
         {
             if (consumer.Consume(TimeSpan.FromMilliseconds(100)) is { } result)
             {
-                events.Add(EventSerializer.Deserialize<BidEvent>(result.Message.Value));
+                // A message holds one bid event or a batch of them.
+                BidEventBatch.SplitMessage(result.Message.Key, result.Message.Value, batch);
+                events.AddRange(batch.Select(e => EventSerializer.Deserialize<BidEvent>(e.Event)));
             }
         }
 
