@@ -8,7 +8,8 @@ namespace ClickPredict.Benchmarks;
 /// an earlier run's JSON export. Non-zero exit when a benchmark allocates over its budget. The
 /// bidder's tools (bare-Kestrel baseline, load generator, request bodies, test model) take their
 /// own verbs, <c>trainer-throughput [auctions] [events/s] [partitions]</c> runs the trainer's end-to-end
-/// throughput run, and <c>broker-throughput</c> the same logging read by a bare consumer
+/// throughput run, <c>trainer-soak</c> its exactly-once soak under broker outages and kills
+/// (<see cref="Soak.TrainerSoak"/>), and <c>broker-throughput</c> the same logging read by a bare consumer
 /// (<see cref="TrainerThroughput"/>).
 /// </summary>
 internal static class Program
@@ -18,6 +19,11 @@ internal static class Program
         if (args.Length > 0 && args[0] == "trainer-throughput")
         {
             return TrainerThroughput.Run(args[1..]);
+        }
+
+        if (args.Length > 0 && args[0] == "trainer-soak")
+        {
+            return Soak.TrainerSoak.Run(args[1..]);
         }
 
         if (args.Length > 0 && args[0] == "broker-throughput")

@@ -441,19 +441,7 @@ internal static class TrainerThroughput
             var example = examples.Next();
             var bidId = "b" + i.ToString("x8", CultureInfo.InvariantCulture);
             var time = start + (long)(events.Count * 1000.0 / rate);
-            events.Add((Bids, bidId, EventSerializer.Serialize(new BidEvent
-            {
-                BidId = bidId,
-                RequestId = bidId,
-                ImpId = "1",
-                TimeUnixMs = time,
-                ModelId = "ctr",
-                ModelVersion = 1,
-                PCtr = 0.05,
-                PriceCpm = 1.5m,
-                CreativeId = example.Fields.GetValueOrDefault("creative.id", string.Empty),
-                Fields = example.Fields,
-            })));
+            events.Add((Bids, bidId, Soak.SoakAuctions.BidBytes(bidId, example.Fields, time)));
             if (outcomes.NextDouble() < 0.5)
             {
                 events.Add((Impressions, bidId, EventSerializer.Serialize(new ImpressionEvent { BidId = bidId, TimeUnixMs = time + 20, ClearingPriceCpm = 1.1m })));

@@ -25,6 +25,7 @@ internal static class CliApp
         root.Subcommands.Add(ExportOnnxCommand.Create(context));
         root.Subcommands.Add(SimulateCommand.Create(context));
         root.Subcommands.Add(RetrainSimCommand.Create(context));
+        root.Subcommands.Add(ShadingSimCommand.Create(context));
         root.Subcommands.Add(BacktestCommand.Create(context));
         root.Subcommands.Add(ExportExamplesCommand.Create(context));
         root.Subcommands.Add(DemoCommand.Create(context));

@@ -17,7 +17,7 @@ namespace ClickPredict.Kafka;
 /// client-specific settings below, then <see cref="KafkaOptions.Client"/> (extra librdkafka
 /// properties such as SASL settings), which win.
 /// </remarks>
-public sealed class KafkaClientFactory
+public sealed partial class KafkaClientFactory
 {
     /// <summary><c>session.timeout.ms</c> of consumers on the embedded broker.</summary>
     public const int EmbeddedSessionTimeoutMs = 6_000;

@@ -5,7 +5,7 @@ namespace ClickPredict.Kafka;
 
 /// <summary>
 /// Source-generated log messages of the Kafka component. Event ids are fixed once published;
-/// next free id: 19.
+/// next free id: 21.
 /// </summary>
 internal static partial class Log
 {
@@ -71,4 +71,13 @@ internal static partial class Log
     [LoggerMessage(EventId = 18,
         Message = "librdkafka {Facility} [{Name}]: {Message}")]
     public static partial void Librdkafka(ILogger logger, LogLevel level, string facility, string name, string message);
+
+    // Consume loop: 19-20.
+    [LoggerMessage(EventId = 19, Level = LogLevel.Warning,
+        Message = "Kafka consumer {Name} could not read: {Code} {Reason}")]
+    public static partial void ConsumeError(ILogger logger, string name, ErrorCode code, string reason);
+
+    [LoggerMessage(EventId = 20, Level = LogLevel.Warning,
+        Message = "Kafka consumer {Name} lost the broker ({Code} {Reason}); outage {Outages} seen")]
+    public static partial void BrokerUnreachable(ILogger logger, string name, ErrorCode code, string reason, long outages);
 }

@@ -8,8 +8,12 @@ public class DemoFaultTests
     /// <summary>
     /// The bidder, the trainer and the embedded broker as the demo runs them, under simulated traffic; the
     /// broker goes down for a few seconds and comes back. The bidder keeps bidding throughout (its event log
-    /// buffers), the trainer stalls (nothing new to join), and both recover without a restart: every win
-    /// the bidder logged, before, during and after the outage, becomes exactly one example.
+    /// buffers), the trainer sees the outage, and both recover without a restart: every win the bidder
+    /// logged, before, during and after the outage, becomes exactly one example. (Once this ended with 2,740
+    /// examples for 2,811 wins: the trainer's idle clock ran on through the outage and closed the auctions
+    /// under way as lost before their win notices, held by the bidder, arrived; see JoinerOutageTests.)
+    /// It waits on the system's counters only: the trainer's outage count, the bidder's bids, and the
+    /// trainer's examples and pending auctions.
     /// </summary>
     [Fact]
     public async Task BrokerDownAndUp_BidderKeepsBidding_TrainerStallsThenCatchesUp_NoExampleLost()
@@ -28,49 +32,28 @@ public class DemoFaultTests
 
         system.Cluster.SetBrokerDown(-1);
         var bidsAtOutage = tally.Snapshot().Bids;
-        // What the joiner had fetched before the outage is still joined, and its last auctions' windows close
-        // on the idle clock (as long as the label delay after their events); on a loaded machine that takes
-        // a while. Then nothing more is emitted: wait until the count has held for two seconds, then hold it.
-        // (At most 19 s down in all: the bidder's buffered events must not reach their 30 s delivery timeout.)
-        await Task.Delay(TimeSpan.FromSeconds(settings.LabelDelaySeconds + 1));
-        var stalledAt = await Settled(monitor, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(12));
-        await Task.Delay(TimeSpan.FromSeconds(2));
-        Assert.Equal(stalledAt, (await Poll(monitor)).ExamplesEmitted);
-        Assert.True(tally.Snapshot().Bids > bidsAtOutage + 300, "the bidder stopped bidding while the broker was down");
+        // The trainer sees the outage (and holds its idle clock: the bidder holds the outage's events) while
+        // the bidder goes on bidding. (Under 30 s down in all: the bidder's buffered events must not reach
+        // their delivery timeout.)
+        Assert.True(await Eventually(async () => (await Poll(monitor)).JoinerOutages > 0, TimeSpan.FromSeconds(15)), "the trainer did not see the outage");
+        Assert.True(await Eventually(() => Task.FromResult(tally.Snapshot().Bids > bidsAtOutage + 300), TimeSpan.FromSeconds(15)), "the bidder stopped bidding while the broker was down");
+        Assert.Null((await Poll(monitor)).Failure);
         system.Cluster.SetBrokerUp(-1);
 
         await run;
         var counters = tally.Snapshot();
         Assert.Equal(0, counters.Errors);
-        if (!await Eventually(async () => (await Poll(monitor)).ExamplesEmitted >= counters.Wins, TimeSpan.FromSeconds(60)))
+        // Done when the trainer has joined as many examples as there were wins and holds no auction (nothing
+        // more can come: a duplicate would show as a count above the wins).
+        if (!await Eventually(async () => (await Poll(monitor)) is { } t && t.ExamplesEmitted >= counters.Wins && t.JoinerPending == 0, TimeSpan.FromSeconds(90)))
         {
-            Assert.Fail($"the trainer joined {monitor.Trainer?.ExamplesEmitted} examples of {counters.Wins} wins; trainer failure: "
+            Assert.Fail($"the trainer joined {monitor.Trainer?.ExamplesEmitted} examples of {counters.Wins} wins ({monitor.Trainer?.JoinerPending} auctions pending); trainer failure: "
                 + $"{monitor.Trainer?.Failure ?? "none"}; the bidder's event log: {await KafkaLines(bidderHttp)}");
         }
-        await Task.Delay(TimeSpan.FromSeconds(settings.LabelDelaySeconds + 1));
+
         var trainer = await Poll(monitor);
         Assert.Equal(counters.Wins, trainer.ExamplesEmitted);
         Assert.Null(trainer.Failure);
-    }
-
-    /// <summary>The trainer's emitted count once it has not changed for <paramref name="quiet"/> (or at <paramref name="patience"/>).</summary>
-    private static async Task<long> Settled(DemoMonitor monitor, TimeSpan quiet, TimeSpan patience)
-    {
-        var value = (await Poll(monitor)).ExamplesEmitted;
-        var since = DateTime.UtcNow;
-        var deadline = since + patience;
-        while (DateTime.UtcNow - since < quiet && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(200);
-            var now = (await Poll(monitor)).ExamplesEmitted;
-            if (now != value)
-            {
-                value = now;
-                since = DateTime.UtcNow;
-            }
-        }
-
-        return value;
     }
 
     /// <summary>The bidder's Kafka and event-log counters from its metrics, for a failure's message.</summary>

@@ -72,36 +72,18 @@ public class JoinerFaultTests
         }
     }
 
-    /// <summary>The value of <paramref name="read"/> once it has not changed for half a second (bounded by <see cref="TestSupport.Patience"/>).</summary>
-    private static async Task<long> Settled(Func<long> read)
-    {
-        var value = read();
-        var since = Environment.TickCount64;
-        var deadline = since + (long)TestSupport.Patience.TotalMilliseconds;
-        // Quiet for 1.5 s: with every test assembly running at once a loaded learner can pause for longer
-        // than half a second between the examples it fetched before the outage.
-        while (Environment.TickCount64 - since < 1500 && Environment.TickCount64 < deadline)
-        {
-            await Task.Delay(20);
-            var now = read();
-            if (now != value)
-            {
-                value = now;
-                since = Environment.TickCount64;
-            }
-        }
-
-        return value;
-    }
-
     private static int RecoveredCount(string message)
     {
         var match = System.Text.RegularExpressions.Regex.Match(message, @"; (\d+) example\(s\) found");
         return match.Success ? int.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) : 0;
     }
 
+    /// <summary>
+    /// The broker goes away and comes back while the trainer runs: both loops see the outage (their
+    /// consumers' outage counters) and go on without a restart, and every auction becomes one example.
+    /// </summary>
     [Fact]
-    public async Task Trainer_BrokerDownAndUp_StallsThenRecoversWithoutRestart()
+    public async Task Trainer_BrokerDownAndUp_SeesTheOutageThenRecoversWithoutRestart()
     {
         using var directory = TestSupport.Directory();
         using var cluster = TestSupport.Cluster();
@@ -117,10 +99,7 @@ public class JoinerFaultTests
         Assert.True(await TestSupport.Eventually(() => trainer.Status.ExamplesEmitted > 100 && trainer.Status.ExamplesConsumed > 100));
 
         cluster.SetBrokerDown(-1);
-        // What the learner had fetched before the outage drains; then nothing more arrives.
-        var stalledAt = await Settled(() => trainer.Status.ExamplesConsumed);
-        await Task.Delay(1000);
-        Assert.Equal(stalledAt, trainer.Status.ExamplesConsumed);
+        Assert.True(await TestSupport.Eventually(() => trainer.Status.JoinerOutages > 0 && trainer.Status.LearnerOutages > 0), $"outages seen: joiner {trainer.Status.JoinerOutages}, learner {trainer.Status.LearnerOutages}");
         // The loops keep running through the outage (no restart), holding what they have.
         Assert.True(trainer.Status.JoinerRunning);
         Assert.True(trainer.Status.LearnerRunning);
@@ -138,7 +117,7 @@ public class JoinerFaultTests
     /// <summary>
     /// Partitions taken away and handed back while the examples of their finished auctions still sit
     /// unacknowledged in the joiner's producer: revoked by a rebalance, or lost when the group session
-    /// times out during a broker outage (what made <see cref="Trainer_BrokerDownAndUp_StallsThenRecoversWithoutRestart"/>
+    /// times out during a broker outage (what made <see cref="Trainer_BrokerDownAndUp_SeesTheOutageThenRecoversWithoutRestart"/>
     /// emit duplicates under load). The partition restarts from its last checkpoint, which predates those
     /// examples: the recovery scan must find them in the topic, or replay emits them a second time. The
     /// broker refuses every produce (retriably) until the joiner has its partitions back, so those examples

@@ -31,7 +31,8 @@ internal sealed class SimAuctions
     /// <summary>Bid id to expected label, for every auction that must become an example.</summary>
     public Dictionary<string, bool> Expected => Auctions.Where(a => a.Impression is not null).ToDictionary(a => a.BidId, a => a.ExpectedClicked, StringComparer.Ordinal);
 
-    public static SimAuctions Make(int count, int seed = 7, double winRate = 0.6, int attributionMs = 2000)
+    /// <param name="startMs">Event time of the first bid (default <see cref="StartMs"/>; the wall clock's now for events a live bidder logs).</param>
+    public static SimAuctions Make(int count, int seed = 7, double winRate = 0.6, int attributionMs = 2000, long? startMs = null)
     {
         var examples = new SimulatedExamples(new TrafficSimulator(new SimulatorOptions { Seed = seed, OutcomeSeed = seed + 1, Sites = 200, Apps = 80 }));
         var random = new Random(seed);
@@ -40,7 +41,7 @@ internal sealed class SimAuctions
         {
             var example = examples.Next();
             var bidId = $"bid-{seed}-{i:D6}";
-            var bidTime = StartMs + (i * 2L);
+            var bidTime = (startMs ?? StartMs) + (i * 2L);
             var bid = new BidEvent
             {
                 BidId = bidId,

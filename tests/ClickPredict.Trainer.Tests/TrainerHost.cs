@@ -49,6 +49,8 @@ internal sealed class TrainerHost : IAsyncDisposable
         ["Trainer:Joiner:DedupeRetentionSeconds"] = "600",
         ["Trainer:Joiner:CheckpointIntervalMs"] = "300",
         ["Trainer:Joiner:IdleAdvanceMs"] = "300",
+        // The tests' producers deliver within a second of an outage's end: the last auctions close soon after it.
+        ["Trainer:Joiner:OutageHoldMs"] = "3000",
         ["Trainer:Learner:HoldoutExamples"] = "500",
         ["Trainer:Learner:CheckpointIntervalSeconds"] = "0.5",
         ["Trainer:Learner:CheckIntervalMs"] = "100",
@@ -59,16 +61,18 @@ internal sealed class TrainerHost : IAsyncDisposable
         ["RetrainPolicy:MinWindowExamples"] = "500",
     };
 
-    public static async Task<TrainerHost> StartAsync(IDictionary<string, string?> settings, Action<IConfigurationBuilder>? configure = null, ILoggerProvider? logs = null)
+    public static async Task<TrainerHost> StartAsync(IDictionary<string, string?> settings, Action<IConfigurationBuilder>? configure = null, ILoggerProvider? logs = null, Action<IServiceCollection>? services = null)
     {
-        var app = Build(settings, configure, logs);
+        var app = Build(settings, configure, logs, services);
         await app.StartAsync();
         return new TrainerHost(app);
     }
 
-    public static WebApplication Build(IDictionary<string, string?> settings, Action<IConfigurationBuilder>? configure = null, ILoggerProvider? logs = null) =>
+    public static WebApplication Build(IDictionary<string, string?> settings, Action<IConfigurationBuilder>? configure = null, ILoggerProvider? logs = null, Action<IServiceCollection>? services = null) =>
         TrainerApplication.Build(["--environment=Test"], builder =>
         {
+            // Before the trainer's own registrations, which only add what is missing (a test's clock, a frozen meter).
+            services?.Invoke(builder.Services);
             builder.WebHost.UseUrls("http://127.0.0.1:0");
             builder.Logging.SetMinimumLevel(LogLevel.Warning);
             if (logs is not null)

@@ -32,6 +32,7 @@ internal sealed class BidContext
         Pctrs = new double[creativeCount];
         CreativeStamps = new int[creativeCount];
         CampaignStates = new byte[campaignCount];
+        BudgetTight = new bool[campaignCount];
         Json = new Utf8JsonWriter(Output, s_writerOptions);
     }
 
@@ -50,6 +51,9 @@ internal sealed class BidContext
 
     /// <summary>Per campaign, for this request: 0 not yet checked, else 1 + the <see cref="NoBidReason"/> (1 = eligible).</summary>
     public byte[] CampaignStates { get; }
+
+    /// <summary>Per campaign checked this request: less than one max-price impression of its budget is left, so each price must fit.</summary>
+    public bool[] BudgetTight { get; }
 
     public PlacedBid[] Bids { get; private set; } = new PlacedBid[4];
 

@@ -56,7 +56,9 @@ internal sealed partial class BidEngine
             return NoBidReason.NotTargeted;
         }
 
-        return _budgets.Check(campaign, ctx.ReceivedUtc) switch
+        var budget = _budgets.Check(campaign, ctx.ReceivedUtc);
+        ctx.BudgetTight[campaign.Index] = budget == BudgetState.Tight;
+        return budget switch
         {
             BudgetState.Exhausted => NoBidReason.BudgetExhausted,
             BudgetState.Paced => NoBidReason.Paced,

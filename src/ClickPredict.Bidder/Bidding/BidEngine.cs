@@ -261,6 +261,13 @@ internal sealed partial class BidEngine
                 continue;
             }
 
+            // The last of a budget: a price that could cost more than is left is not bid.
+            if (ctx.BudgetTight[campaign.Index] && !_budgets.Fits(campaign, price / ctx.BidCurrency.PerUsd, ctx.ReceivedUtc))
+            {
+                ctx.Note(NoBidReason.BudgetExhausted);
+                continue;
+            }
+
             // Ties go to the higher pCTR: the same money for more clicks.
             if (price > bestPrice || (price == bestPrice && ctx.Pctrs[i] > ctx.Pctrs[best]))
             {

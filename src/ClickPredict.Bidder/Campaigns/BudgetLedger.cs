@@ -22,8 +22,8 @@ namespace ClickPredict.Bidder.Campaigns;
 /// spends at most its share before the others' spend reaches it, so the fleet as a whole does not run past
 /// the budget by the read-back lag's worth of spend, and through a Kafka outage (nothing read back) the fleet
 /// spends at most what was left.</para>
-/// <para><b>What it has not seen yet is estimated</b>: the fleet's spend rate over the last second or so
-/// (read back) times this bidder's recent read-back lag counts as spent, so a bidder whose read-back trails
+/// <para><b>What it has not seen yet is estimated</b>: the other bidders' spend rate over the last second or
+/// so (read back) times this bidder's recent read-back lag counts as spent, so a bidder whose read-back trails
 /// the others' does not take the last of a budget as still free (<see cref="UnseenSpend"/>).</para>
 /// <para><b>Bids in flight are reserved</b> (<c>Fleet:BidReserveMs</c>): each bid's price counts against its
 /// campaign from when it is sent until its notice is charged (here, or read back from another bidder) or
@@ -44,6 +44,7 @@ internal sealed class BudgetLedger
     private readonly long[] _bookedNanos;
     private readonly long[] _pendingNanos;
     private readonly long[] _budgetNanos;
+    private readonly long[] _maxImpressionNanos;
     private readonly long _headroomSeconds;
     private readonly ConcurrentDictionary<UInt128, PendingCharge> _pending = new();
     private readonly ConcurrentDictionary<UInt128, long> _charged = new();
@@ -74,9 +75,11 @@ internal sealed class BudgetLedger
         _bookedNanos = new long[catalog.Campaigns.Length];
         _pendingNanos = new long[catalog.Campaigns.Length];
         _budgetNanos = new long[catalog.Campaigns.Length];
+        _maxImpressionNanos = new long[catalog.Campaigns.Length];
         for (var i = 0; i < _budgetNanos.Length; i++)
         {
             _budgetNanos[i] = ToNanos(catalog.Campaigns[i].DailyBudgetUsd);
+            _maxImpressionNanos[i] = ToNanos(catalog.Campaigns[i].MaxCpmUsd / 1000m);
         }
 
         _headroomSeconds = pacingHeadroomMinutes * 60L;
@@ -114,23 +117,16 @@ internal sealed class BudgetLedger
     /// <summary>Impression events read back whose bid id was already charged: a notice that reached two bidders.</summary>
     public long ReadBackDuplicates => Interlocked.Read(ref _readBackDuplicates);
 
-    /// <summary>Whether <paramref name="campaign"/> may bid at <paramref name="now"/>.</summary>
+    /// <summary>
+    /// Whether <paramref name="campaign"/> may bid at <paramref name="now"/>; <see cref="BudgetState.Tight"/> when
+    /// it may, but less than one impression at its max CPM is left (then each price must <see cref="Fits"/>).
+    /// </summary>
     public BudgetState Check(Campaign campaign, DateTimeOffset now)
     {
         var seconds = now.ToUnixTimeSeconds();
         Roll(seconds / SecondsPerDay);
-        // What the fleet has spent that this bidder has not read yet counts as if read (0 without a fleet).
-        var booked = Volatile.Read(ref _bookedNanos[campaign.Index]) + _unseen.Nanos(campaign.Index);
-        var pending = Volatile.Read(ref _pendingNanos[campaign.Index]) + (_reservations?.Reserved(campaign.Index, now.ToUnixTimeMilliseconds()) ?? 0);
-        var budget = _budgetNanos[campaign.Index];
-        var spent = booked + pending;
-        if (spent >= budget)
-        {
-            return BudgetState.Exhausted;
-        }
-
-        // This bidder's spend the others cannot see yet (charged, or bid and not yet notified) stays within its share of what is left.
-        if (pending > 0 && _shareRemainder && pending >= (budget - booked) / Volatile.Read(ref _fleetSize))
+        var (spent, room) = Room(campaign.Index, now);
+        if (room <= 0)
         {
             return BudgetState.Exhausted;
         }
@@ -139,14 +135,39 @@ internal sealed class BudgetLedger
         {
             // Allowed so far: the budget times the share of the day gone, plus the headroom.
             var intoDay = Math.Min(SecondsPerDay, (seconds % SecondsPerDay) + _headroomSeconds);
-            var allowed = (long)((Int128)budget * intoDay / SecondsPerDay);
+            var allowed = (long)((Int128)_budgetNanos[campaign.Index] * intoDay / SecondsPerDay);
             if (spent >= allowed)
             {
                 return BudgetState.Paced;
             }
         }
 
-        return BudgetState.Open;
+        return room < _maxImpressionNanos[campaign.Index] ? BudgetState.Tight : BudgetState.Open;
+    }
+
+    /// <summary>Whether a bid of <paramref name="campaign"/> at <paramref name="priceCpmUsd"/> (CPM, US dollars) could be won within what is left.</summary>
+    public bool Fits(Campaign campaign, decimal priceCpmUsd, DateTimeOffset now) =>
+        Room(campaign.Index, now).Room >= ToNanos(priceCpmUsd / 1000m);
+
+    /// <summary>
+    /// What counts as spent (the fleet's read back, what this bidder has likely not read yet, its own unread
+    /// charges and bids in flight) and how much more it may spend: what is left of the budget, and with
+    /// <c>Fleet:ShareRemainder</c> no more than its share of what the fleet has left less its own unread spend.
+    /// </summary>
+    private (long Spent, long Room) Room(int campaign, DateTimeOffset now)
+    {
+        // What the fleet has spent that this bidder has not read yet counts as if read (0 without a fleet).
+        var booked = Volatile.Read(ref _bookedNanos[campaign]) + _unseen.Nanos(campaign);
+        var unread = Volatile.Read(ref _pendingNanos[campaign]) + (_reservations?.Reserved(campaign, now.ToUnixTimeMilliseconds()) ?? 0);
+        var budget = _budgetNanos[campaign];
+        var room = budget - booked - unread;
+        if (_shareRemainder && room > 0)
+        {
+            // This bidder's spend the others cannot see yet (charged, or bid and not yet notified) stays within its share of what is left.
+            room = Math.Min(room, ((budget - booked) / Volatile.Read(ref _fleetSize)) - unread);
+        }
+
+        return (booked + unread, room);
     }
 
     /// <summary>A bid of <paramref name="campaign"/> at <paramref name="priceCpmUsd"/> was sent: what it could cost is reserved until its notice (fleet mode with <c>Fleet:BidReserveMs</c>).</summary>
@@ -225,9 +246,7 @@ internal sealed class BudgetLedger
         else
         {
             // Booked before the pending charge is settled: for a moment it counts twice, never zero times.
-            var nanos = ToNanos(spendUsd);
-            Interlocked.Add(ref _bookedNanos[campaign.Index], nanos);
-            _unseen.Charged(campaign.Index, nanos, _time.GetUtcNow().ToUnixTimeMilliseconds());
+            Interlocked.Add(ref _bookedNanos[campaign.Index], ToNanos(spendUsd));
             Interlocked.Increment(ref _readBackCharged);
             outcome = ReadBackOutcome.Charged;
         }
@@ -239,10 +258,15 @@ internal sealed class BudgetLedger
                 Interlocked.Add(ref _pendingNanos[pending.Campaign], -pending.Nanos);
             }
         }
-        else if (outcome == ReadBackOutcome.Charged && campaign is not null && (ulong)(bidId >> 64) == _ownNonce)
+        else if (outcome == ReadBackOutcome.Charged && campaign is not null)
         {
-            // Our bid, its notice taken by another bidder: the charge read back takes the reservation's place.
-            _reservations?.Release(campaign.Index, ToNanos(bidPriceCpmUsd / 1000m), bidUnixMs);
+            // Charged by another bidder: part of the spend this one learns of late.
+            _unseen.Charged(campaign.Index, ToNanos(spendUsd), MonotonicMs());
+            if ((ulong)(bidId >> 64) == _ownNonce)
+            {
+                // Our bid, its notice taken by another bidder: the charge read back takes the reservation's place.
+                _reservations?.Release(campaign.Index, ToNanos(bidPriceCpmUsd / 1000m), bidUnixMs);
+            }
         }
 
         return outcome;
@@ -255,7 +279,7 @@ internal sealed class BudgetLedger
     public void ReadBackLag(long lagMs) => _unseen.Lag(lagMs);
 
     /// <summary>Time passes on the read-back's thread (events or not): the fleet's recent spend rates decay.</summary>
-    public void Tick() => _unseen.Decay(_time.GetUtcNow().ToUnixTimeMilliseconds());
+    public void Tick() => _unseen.Decay(MonotonicMs());
 
     /// <summary>Today's spend has been read back to where the topic stood at start: bidding may begin.</summary>
     public void CaughtUp()
@@ -340,6 +364,9 @@ internal sealed class BudgetLedger
 
     private void CountBidders() => Volatile.Write(ref _fleetSize, Math.Max(1, _bidders.Count + (_bidders.ContainsKey(_ownNonce) ? 0 : 1)));
 
+    /// <summary>Milliseconds on the monotonic clock (rates decay with time that passes, whatever the wall clock does).</summary>
+    private long MonotonicMs() => (long)(_time.GetTimestamp() * 1000.0 / _time.TimestampFrequency);
+
     private long Spent(int campaign) => Volatile.Read(ref _bookedNanos[campaign]) + Volatile.Read(ref _pendingNanos[campaign]);
 
     private static long DayOf(DateTimeOffset time) => time.ToUnixTimeSeconds() / SecondsPerDay;
@@ -381,6 +408,9 @@ internal enum BudgetState
 
     /// <summary>Today's budget is spent.</summary>
     Exhausted,
+
+    /// <summary>It may bid, but less than one impression at its max CPM is left: a bid's price must fit what is left.</summary>
+    Tight,
 }
 
 /// <summary>Where a bidder's view of today's spend comes from (the <c>clickpredict.bidder.fleet.state</c> gauge's values).</summary>

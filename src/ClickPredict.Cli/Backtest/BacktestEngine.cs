@@ -5,6 +5,7 @@ using ClickPredict.Core.Features;
 using ClickPredict.Core.Learning;
 using ClickPredict.Core.Metrics;
 using ClickPredict.Core.Model;
+using ClickPredict.Core.Training;
 using ClickPredict.Learning.MlNet;
 
 namespace ClickPredict.Cli.Backtest;
@@ -249,37 +250,59 @@ internal sealed class BacktestEngine
 
     private (LogisticModel Model, double[]? Progressive, long ExamplesSeen) FitFtrl(FeatureSpec spec, SplitData data, ModelInfo info, IBacktestStage stage)
     {
+        if (_settings.Progressive)
+        {
+            return FitProgressive(spec, data, info, stage);
+        }
+
         var learner = new FtrlLearner(spec, _settings.FtrlOptions);
         var hasher = new FeatureHasher(spec);
         var indices = new int[hasher.FeatureCount];
         var values = new FieldValues(data.Table.Schema);
-        double[]? progressive = _settings.Progressive ? new double[data.TrainRows] : null;
         for (var pass = 0; pass < _settings.Passes; pass++)
         {
             for (var row = 0; row < data.TrainRows; row++)
             {
                 data.Table.Fill(row, values);
                 hasher.Indices(values, indices);
-                var p = learner.Learn(indices, data.Table.Label(row));
-                if (progressive is not null)
-                {
-                    progressive[row] = p;
-                }
-
+                learner.Learn(indices, data.Table.Label(row));
                 if (((row + 1) & 0xFFF) == 0)
                 {
-                    stage.Report((row + 1 + ((long)pass * data.TrainRows)) / _settings.Passes, Status("ftrl", pass, learner));
+                    stage.Report((row + 1 + ((long)pass * data.TrainRows)) / _settings.Passes, Status("ftrl", pass, learner.Validation));
                 }
             }
         }
 
-        stage.Report(data.TrainRows, Status("ftrl", _settings.Passes - 1, learner));
-        return (learner.ToModel(info), progressive, learner.ExamplesSeen);
+        stage.Report(data.TrainRows, Status("ftrl", _settings.Passes - 1, learner.Validation));
+        return (learner.ToModel(info), null, learner.ExamplesSeen);
     }
 
-    private string Status(string algorithm, int pass, FtrlLearner learner) => string.Create(
+    /// <summary>
+    /// Progressive validation through the trainer's own core (<see cref="OnlineTrainer"/>, no holdout and no
+    /// retrain policy): every row is scored in file order, then learned, exactly as the trainer learns it.
+    /// </summary>
+    private (LogisticModel Model, double[] Progressive, long ExamplesSeen) FitProgressive(FeatureSpec spec, SplitData data, ModelInfo info, IBacktestStage stage)
+    {
+        var trainer = new OnlineTrainer(spec, new OnlineTrainerOptions { ModelId = info.ModelId, Ftrl = _settings.FtrlOptions, HoldoutExamples = 0, Source = _settings.Data }, policy: null);
+        var values = new FieldValues(data.Table.Schema);
+        var progressive = new double[data.TrainRows];
+        for (var row = 0; row < data.TrainRows; row++)
+        {
+            data.Table.Fill(row, values);
+            progressive[row] = trainer.Observe(values, data.Table.Label(row), data.Table.Time(row)?.ToUnixTimeMilliseconds() ?? row).Learner;
+            if (((row + 1) & 0xFFF) == 0)
+            {
+                stage.Report(row + 1, Status("ftrl", 0, trainer.Validation));
+            }
+        }
+
+        stage.Report(data.TrainRows, Status("ftrl", 0, trainer.Validation));
+        return (trainer.Model(info), progressive, trainer.ExamplesSeen);
+    }
+
+    private string Status(string algorithm, int pass, ProgressiveValidation validation) => string.Create(
         CultureInfo.InvariantCulture,
-        $"{algorithm}{(_settings.Passes > 1 ? $" pass {pass + 1}/{_settings.Passes}" : string.Empty)}, progressive log loss {learner.Validation.LogLoss:F5}");
+        $"{algorithm}{(_settings.Passes > 1 ? $" pass {pass + 1}/{_settings.Passes}" : string.Empty)}, progressive log loss {validation.LogLoss:F5}");
 
     private LogisticModel FitLbfgs(FeatureSpec spec, SplitData data, ModelInfo info, IBacktestStage stage)
     {

@@ -14,9 +14,9 @@ namespace ClickPredict.Cli.Commands;
 
 /// <summary>
 /// <c>clickpredict retrain-sim</c>: replays a time-ordered log (the traffic simulator, drifting if asked,
-/// or a data file) through one continuously trained FTRL learner and every retrain policy named in the
-/// configuration's <c>RetrainSim:Policies</c>, each decided by the trainer service's own
-/// <see cref="RetrainScheduler"/>, and prints per policy the trainings run, the CPU seconds spent, the
+/// or a data file) through every retrain policy named in the configuration's <c>RetrainSim:Policies</c>,
+/// each run by an <see cref="OnlineTrainer"/>, the trainer service's own core (its learner settings from
+/// the configuration's <c>Trainer:Learner</c>), and prints per policy the trainings run, the CPU seconds spent, the
 /// models published and the average log loss of the model it served: the table ops use to choose a
 /// retrain frequency. <c>--json</c> prints the same rows for scripts.
 /// </summary>
@@ -77,7 +77,19 @@ internal static class RetrainSimCommand
         var specPath = request.Features ?? (request.Data is null ? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(request.ConfigPath))!, "features", "default.json") : null)
             ?? throw new CliException("--data needs --features (the feature spec for its format)");
         var spec = FeatureSpec.Load(specPath);
-        var replay = new RetrainReplay(spec, settings.Ftrl, holdout, chosen, settings.CheckEveryExamples);
+        // The service's trainer, fed by the replay: its learner settings, this holdout, the policy consulted every CheckEveryExamples.
+        var trainer = new OnlineTrainerOptions
+        {
+            ModelId = "replay",
+            Ftrl = settings.Ftrl,
+            HoldoutExamples = holdout,
+            NegativeSamplingRate = settings.NegativeSamplingRate,
+            CheckIntervalMs = 0,
+            CheckEveryExamples = settings.CheckEveryExamples,
+            Source = "replay:" + (request.Data ?? "simulator"),
+            OffsetsName = "replay",
+        };
+        var replay = new RetrainReplay(spec, trainer, chosen);
         // With --json, stdout carries the JSON alone.
         var progress = new Progress(request.Json ? new CliContext(TextWriter.Null, context.Error, interactive: false) : context);
 
@@ -250,7 +262,7 @@ internal static class RetrainSimCommand
                 row.VsBestFixedPercent is { } v ? v.ToString("+0.00;-0.00;0.00", CultureInfo.InvariantCulture) + "%" : "-");
         }
 
-        context.Output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"replayed {replay.Examples:N0} examples of {source}; learning (shared by every policy): {replay.LearnCpuSeconds:F2} CPU s"));
+        context.Output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"replayed {replay.Examples:N0} examples of {source}; learning (every policy's trainer): {replay.LearnCpuSeconds:F2} CPU s"));
         context.Console.Write(table);
     }
 
@@ -295,6 +307,8 @@ internal static class RetrainSimCommand
         public double DriftPerDay { get; private init; }
 
         public FtrlOptions Ftrl { get; private init; } = new();
+
+        public double NegativeSamplingRate { get; private init; } = 1;
 
         public required IReadOnlyList<(string Name, RetrainPolicyOptions Policy)> Policies { get; init; }
 
@@ -378,6 +392,7 @@ internal static class RetrainSimCommand
                 Seed = (int)Number(sim, "Seed", 42),
                 DriftPerDay = Number(sim, "DriftPerDay", 0),
                 Ftrl = ftrl,
+                NegativeSamplingRate = Number(learner, "NegativeSamplingRate", 1),
             };
         }
 

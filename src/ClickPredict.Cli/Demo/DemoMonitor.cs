@@ -249,5 +249,5 @@ internal sealed record CampaignSpend(string Id, decimal BudgetUsd, decimal MaxCp
 /// <summary>One retrain decision, as the bidder's status shows it.</summary>
 internal sealed record DecisionLine(DateTimeOffset AtUtc, string Decision, IReadOnlyList<string> Reasons, string? Label);
 
-/// <summary>The trainer's <c>/status</c>.</summary>
-internal sealed record TrainerState(long ExamplesEmitted, long ExamplesConsumed, long ExamplesLearned, int Published, string? Champion, string? Failure);
+/// <summary>The trainer's <c>/status</c> (with the auctions its joiner holds and the broker outages it saw, which tests wait on).</summary>
+internal sealed record TrainerState(long ExamplesEmitted, long ExamplesConsumed, long ExamplesLearned, int Published, string? Champion, string? Failure, long JoinerPending = 0, long JoinerOutages = 0);

@@ -36,6 +36,12 @@ public sealed class NegativeDownsampler
 
     public ulong Seed { get; }
 
+    /// <summary>Where the draws are: give it to <see cref="Resume"/> to go on with the same draws after a restart.</summary>
+    public ulong Position => _state;
+
+    /// <summary>Goes on from <paramref name="position"/> (a <see cref="Position"/> saved earlier).</summary>
+    public void Resume(ulong position) => _state = position;
+
     /// <summary>Examples offered so far.</summary>
     public long Offered { get; private set; }
 

@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.IO.Hashing;
 using System.Text;
 using System.Text.Json;
 using ClickPredict.Core.Features;
@@ -34,9 +33,9 @@ public static class ModelFile
 
     private const byte DenseLayout = 1;
     private const byte SparseLayout = 2;
-    private const int PreambleBytes = 16;
+    private const int PreambleBytes = ModelEnvelope.PreambleBytes;
     private const int WeightsPreambleBytes = 1 + 4 + 8;
-    private const int ChecksumBytes = 8;
+    private const int ChecksumBytes = ModelEnvelope.ChecksumBytes;
 
     private static ReadOnlySpan<byte> Magic => "CPMODEL\x1a"u8;
 
@@ -64,15 +63,8 @@ public static class ModelFile
         var sparse = model.NonZeroCount < model.Spec.Size / 2;
         var count = sparse ? model.NonZeroCount : model.Spec.Size;
         var weightBytes = (long)count * (sparse ? 8 : 4);
-        var total = PreambleBytes + header.Length + WeightsPreambleBytes + weightBytes + ChecksumBytes;
-        var buffer = new byte[total];
+        var buffer = ModelEnvelope.Frame(Magic, FormatVersion, header, WeightsPreambleBytes + weightBytes, out var pos);
         var span = buffer.AsSpan();
-        Magic.CopyTo(span);
-        BinaryPrimitives.WriteUInt16LittleEndian(span[8..], FormatVersion);
-        BinaryPrimitives.WriteUInt16LittleEndian(span[10..], 0);
-        BinaryPrimitives.WriteInt32LittleEndian(span[12..], header.Length);
-        header.CopyTo(span[PreambleBytes..]);
-        var pos = PreambleBytes + header.Length;
         span[pos] = sparse ? SparseLayout : DenseLayout;
         BinaryPrimitives.WriteInt32LittleEndian(span[(pos + 1)..], count);
         BinaryPrimitives.WriteDoubleLittleEndian(span[(pos + 5)..], model.Bias);
@@ -96,64 +88,20 @@ public static class ModelFile
             }
         }
 
-        BinaryPrimitives.WriteUInt64LittleEndian(span[pos..], XxHash64.HashToUInt64(span[..pos]));
+        ModelEnvelope.Seal(span);
         stream.Write(buffer);
     }
 
     /// <summary>Reads and fully validates a model file.</summary>
-    public static LogisticModel Load(string path, ModelLayout layout = ModelLayout.Auto)
-    {
-        byte[] bytes;
-        try
-        {
-            bytes = File.ReadAllBytes(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new ModelFormatException($"model file '{path}': cannot read: {e.Message}", e);
-        }
-
-        try
-        {
-            return Deserialize(bytes, layout);
-        }
-        catch (ModelFormatException e)
-        {
-            throw new ModelFormatException($"model file '{path}': {e.Message}", e);
-        }
-    }
+    public static LogisticModel Load(string path, ModelLayout layout = ModelLayout.Auto) =>
+        ModelEnvelope.Load(path, "model", bytes => Deserialize(bytes, layout));
 
     /// <summary>Reads and fully validates a model from its file bytes.</summary>
     public static LogisticModel Deserialize(ReadOnlySpan<byte> file, ModelLayout layout = ModelLayout.Auto)
     {
-        if (file.Length < Magic.Length || !file[..Magic.Length].SequenceEqual(Magic))
-        {
-            throw new ModelFormatException("not a ClickPredict model file (bad magic bytes)");
-        }
-
-        if (file.Length < PreambleBytes)
-        {
-            throw Truncated(PreambleBytes, file.Length);
-        }
-
-        var version = BinaryPrimitives.ReadUInt16LittleEndian(file[8..]);
-        if (version != FormatVersion)
-        {
-            throw new ModelFormatException($"format version {version} is not supported (this build reads version {FormatVersion})");
-        }
-
-        var headerLength = BinaryPrimitives.ReadInt32LittleEndian(file[12..]);
-        if (headerLength is <= 0 or > MaxHeaderBytes)
-        {
-            throw new ModelFormatException($"header length {headerLength} is outside 1..{MaxHeaderBytes}: the file is corrupt");
-        }
-
+        var headerLength = ModelEnvelope.Open(file, Magic, FormatVersion, MaxHeaderBytes, "model");
         var weightsAt = PreambleBytes + headerLength;
-        if (file.Length < weightsAt + WeightsPreambleBytes + ChecksumBytes)
-        {
-            throw Truncated(weightsAt + WeightsPreambleBytes + ChecksumBytes, file.Length);
-        }
-
+        ModelEnvelope.RequireLength(file, weightsAt + WeightsPreambleBytes + ChecksumBytes);
         var layoutByte = file[weightsAt];
         var count = BinaryPrimitives.ReadInt32LittleEndian(file[(weightsAt + 1)..]);
         if (layoutByte is not (DenseLayout or SparseLayout) || count < 0)
@@ -162,23 +110,7 @@ public static class ModelFile
         }
 
         var expected = (long)weightsAt + WeightsPreambleBytes + ((long)count * (layoutByte == DenseLayout ? 4 : 8)) + ChecksumBytes;
-        if (file.Length < expected)
-        {
-            throw Truncated(expected, file.Length);
-        }
-
-        if (file.Length > expected)
-        {
-            throw new ModelFormatException($"{file.Length - expected} unexpected bytes after the checksum: the file is corrupt");
-        }
-
-        var body = file[..^ChecksumBytes];
-        var stored = BinaryPrimitives.ReadUInt64LittleEndian(file[^ChecksumBytes..]);
-        var actual = XxHash64.HashToUInt64(body);
-        if (stored != actual)
-        {
-            throw new ModelFormatException($"checksum mismatch (stored {stored:x16}, computed {actual:x16}): the file is corrupt");
-        }
+        ModelEnvelope.Close(file, expected);
 
         var (info, spec) = ReadHeader(file.Slice(PreambleBytes, headerLength));
         var bias = BinaryPrimitives.ReadDoubleLittleEndian(file[(weightsAt + 5)..]);
@@ -300,6 +232,4 @@ public static class ModelFile
         }
     }
 
-    private static ModelFormatException Truncated(long expected, long actual) =>
-        new($"the file is truncated ({actual} bytes, expected {expected})");
 }

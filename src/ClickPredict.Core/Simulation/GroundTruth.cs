@@ -61,20 +61,9 @@ internal sealed class GroundTruth
         _ => 0.0,
     };
 
-    private double Drifting(uint component, uint key, double theta) =>
-        theta == 0
-            ? Normal(component, key, 0)
-            : (Math.Cos(theta) * Normal(component, key, 0)) + (Math.Sin(theta) * Normal(component, key, 1));
+    private double Drifting(uint component, uint key, double theta) => HashedNormal.Drifting(_seed, component, key, theta);
 
-    /// <summary>A standard normal draw fixed by (seed, component, key, draw): Box-Muller over two hashes.</summary>
-    private double Normal(uint component, uint key, uint draw)
-    {
-        var h1 = MurmurHash3.Hash32(component, key, draw, _seed);
-        var h2 = MurmurHash3.Hash32(h1, key, component, _seed ^ 0x5bd1e995);
-        var u1 = (h1 + 1.0) / 4294967297.0;
-        var u2 = h2 / 4294967296.0;
-        return Math.Sqrt(-2.0 * Math.Log(u1)) * Math.Cos(2.0 * Math.PI * u2);
-    }
+    private double Normal(uint component, uint key, uint draw) => HashedNormal.Draw(_seed, component, key, draw);
 
     private uint KeyOf(string id) => _keys.GetOrAdd(id, static (s, seed) => MurmurHash3.Hash32(Encoding.UTF8.GetBytes(s), seed), _seed);
 }

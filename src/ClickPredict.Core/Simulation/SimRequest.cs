@@ -21,6 +21,9 @@ public sealed class SimRequest
 
     internal int CountryIndex { get; init; }
 
+    /// <summary>Stable key of <see cref="Exchange"/> for the hidden competition effects.</summary>
+    internal uint ExchangeKey { get; init; }
+
     internal int OsIndex { get; init; }
 
     /// <summary>What the bidder's <c>user.known</c> field will say: 0 unknown, 1 known, 2 restricted.</summary>
@@ -34,6 +37,9 @@ public sealed class SimRequest
     public required DateTimeOffset Time { get; init; }
 
     public int AuctionType { get; init; } = 2;
+
+    /// <summary>The exchange the request comes from (of its auction type). Not in the JSON: an exchange is known by the endpoint it calls.</summary>
+    public required SimExchange Exchange { get; init; }
 
     public int TMax { get; init; } = 100;
 

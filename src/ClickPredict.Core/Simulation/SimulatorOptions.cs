@@ -33,6 +33,15 @@ public sealed record SimulatorOptions
     /// </summary>
     public double DriftPerDay { get; init; }
 
+    /// <summary>
+    /// How fast the first-price competition drifts, in radians per simulated day: each exchange's price
+    /// level and its per-size and per-inventory levels rotate from one random draw towards another (0 = none).
+    /// </summary>
+    public double CompetitionDriftPerDay { get; init; }
+
+    /// <summary>The exchanges requests come from; null means <see cref="SimExchange.DefaultSet"/>. Needs one of each auction type.</summary>
+    public IReadOnlyList<SimExchange>? Exchanges { get; init; }
+
     /// <summary>Simulated time of the first request.</summary>
     public DateTimeOffset Start { get; init; } = new(2026, 1, 5, 0, 0, 0, TimeSpan.Zero);
 
@@ -63,6 +72,14 @@ public sealed record SimulatorOptions
         Check(UserIdShare is >= 0 and <= 1, nameof(UserIdShare), "must be in [0, 1]");
         Check(ConsentShare is >= 0 and <= 1, nameof(ConsentShare), "must be in [0, 1]");
         Check(Creatives is null || Creatives.Count > 0, nameof(Creatives), "must not be empty");
+        Check(double.IsFinite(CompetitionDriftPerDay) && CompetitionDriftPerDay >= 0, nameof(CompetitionDriftPerDay), "must be a finite number >= 0");
+        if (Exchanges is not null)
+        {
+            var problem = Exchanges.SelectMany(e => e.Problems()).FirstOrDefault();
+            Check(problem is null, nameof(Exchanges), $"are not valid: {problem}");
+            Check(Exchanges.Select(e => e.Name).Distinct(StringComparer.Ordinal).Count() == Exchanges.Count, nameof(Exchanges), "must have distinct names");
+            Check(Exchanges.Any(e => e.AuctionType == 1) && Exchanges.Any(e => e.AuctionType == 2), nameof(Exchanges), "must include a first-price and a second-price exchange");
+        }
     }
 
     private static void Check(bool ok, string name, string problem)

@@ -50,14 +50,20 @@ public sealed partial class TrafficSimulator
         _clock += TimeSpan.FromSeconds(r.NextExponential(1.0 / Options.RequestsPerSecond));
         var sequence = _sequence++;
         var floor = Math.Round(inventory.FloorBase * Math.Exp(0.25 * r.NextGaussian()), 2);
+        // Drawn here, in the order the request stream always drew them (the exchange is hashed, not drawn).
+        var auctionType = r.Chance(0.7) ? 1 : 2;
+        var tmax = r.NextDouble() switch { < 0.7 => 100, < 0.85 => 80, _ => 120 };
+        var exchange = PickExchange(sequence, auctionType);
 
         return new SimRequest(inventory, tag)
         {
             Sequence = sequence,
             Id = string.Create(CultureInfo.InvariantCulture, $"sim-{Options.Seed}-{sequence}"),
             Time = _clock,
-            AuctionType = r.Chance(0.7) ? 1 : 2,
-            TMax = r.NextDouble() switch { < 0.7 => 100, < 0.85 => 80, _ => 120 },
+            AuctionType = auctionType,
+            Exchange = _exchanges[auctionType - 1][exchange],
+            ExchangeKey = _exchangeKeys[auctionType - 1][exchange],
+            TMax = tmax,
             BidFloor = Math.Max(0.01, floor),
             Page = !isApp && r.Chance(0.5) ? $"https://{inventory.Name}/{r.Pick(SimCatalog.Words)}/{r.Next(1000)}" : null,
             UserAgent = UserAgent(os.Name, osVersion, deviceType, model, isApp),

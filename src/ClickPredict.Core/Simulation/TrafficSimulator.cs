@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 using ClickPredict.Core.Hashing;
 
 namespace ClickPredict.Core.Simulation;
@@ -22,6 +23,9 @@ public sealed partial class TrafficSimulator
     private readonly double[] _appSizeCdf;
     private readonly GroundTruth _truth;
     private readonly SimCreative[] _creatives;
+    private readonly SimExchange[][] _exchanges;
+    private readonly double[][] _exchangeCdf;
+    private readonly uint[][] _exchangeKeys;
     private DateTimeOffset _clock;
     private long _sequence;
 
@@ -34,6 +38,11 @@ public sealed partial class TrafficSimulator
         _creatives = [.. Options.Creatives ?? SimCreative.DemoSet];
         _truth = new GroundTruth(Options);
         _clock = Options.Start;
+        var exchanges = Options.Exchanges ?? SimExchange.DefaultSet;
+        // Indexed by auction type - 1.
+        _exchanges = [[.. exchanges.Where(e => e.AuctionType == 1)], [.. exchanges.Where(e => e.AuctionType == 2)]];
+        _exchangeCdf = [.. _exchanges.Select(list => SimRandom.Cumulative([.. list.Select(e => e.Share)]))];
+        _exchangeKeys = [.. _exchanges.Select(list => list.Select(e => MurmurHash3.Hash32(Encoding.UTF8.GetBytes(e.Name), (uint)Options.Seed)).ToArray())];
 
         _countryCdf = SimRandom.Cumulative([.. SimCatalog.Countries.Select(c => c.Weight)]);
         _webSizeCdf = SimRandom.Cumulative([.. SimCatalog.WebSizes.Select(s => s.Weight)]);
@@ -65,15 +74,6 @@ public sealed partial class TrafficSimulator
 
     /// <summary>Draws whether a user clicks an ad whose true CTR is <paramref name="trueCtr"/>.</summary>
     public bool SampleClick(double trueCtr) => _outcomes.Chance(trueCtr);
-
-    /// <summary>Draws the best competing bid (CPM, USD) for the request's impression: lognormal around a few times its floor.</summary>
-    public decimal SampleMarketPrice(SimRequest request)
-    {
-        ArgumentNullException.ThrowIfNull(request);
-        var median = Math.Max(request.BidFloor, request.Inventory.FloorBase) * 2.5;
-        var price = median * Math.Exp(0.6 * _outcomes.NextGaussian());
-        return Math.Round((decimal)Math.Max(price, request.BidFloor), 4);
-    }
 
     /// <summary>Picks uniformly among the known creatives that fit the request's slot; null when none does.</summary>
     public SimCreative? PickCreative(SimRequest request)

@@ -19,6 +19,7 @@ public sealed class RetrainScheduler
     private readonly FieldSchema _schema;
     private readonly ulong _learnerFingerprint;
     private readonly Queue<(DateTimeOffset At, double Cpu)> _ledger = new();
+    private readonly TrainingMeter _meter;
     private RetrainPolicyOptions _options;
     private DriftMonitor _drift;
     private LiveLossWindow _live;
@@ -28,9 +29,10 @@ public sealed class RetrainScheduler
     private float[]? _candidateScratch;
     private float[]? _publishedScratch;
 
-    /// <summary>A scheduler for a learner hashing with <paramref name="learnerSpec"/>.</summary>
-    public RetrainScheduler(FeatureSpec learnerSpec, RetrainPolicyOptions options)
+    /// <summary>A scheduler for a learner hashing with <paramref name="learnerSpec"/>; rounds are timed on <paramref name="meter"/> (default: this thread's CPU).</summary>
+    public RetrainScheduler(FeatureSpec learnerSpec, RetrainPolicyOptions options, TrainingMeter? meter = null)
     {
+        _meter = meter ?? TrainingMeter.Thread;
         ArgumentNullException.ThrowIfNull(learnerSpec);
         ArgumentNullException.ThrowIfNull(options);
         _schema = learnerSpec.Schema;
@@ -186,7 +188,7 @@ public sealed class RetrainScheduler
             return decision with { Reason = skip };
         }
 
-        var started = CpuClock.ThreadSeconds();
+        var started = _meter.CpuSeconds();
         LogisticModel? candidate;
         try
         {
@@ -202,7 +204,7 @@ public sealed class RetrainScheduler
         var championLoss = _champion is null ? double.NaN
             : _championSameSpec ? holdout.LogLoss(_champion) : holdout.ReferenceLogLoss();
         var weightChange = candidate is null ? double.NaN : WeightChange(candidate);
-        var cpu = CpuClock.ThreadSeconds() - started;
+        var cpu = _meter.CpuSeconds() - started;
         Charge(now, cpu);
         Trainings++;
 

@@ -3,7 +3,8 @@ using Microsoft.Extensions.Logging;
 namespace ClickPredict.Trainer.Diagnostics;
 
 /// <summary>
-/// Source-generated log messages of the trainer. Event ids are fixed once published; next free id: 27.
+/// Source-generated log messages of the trainer. Event ids are fixed once published; next free id: 28. Retired: 3 (the joiner's consume errors) and 25
+/// (librdkafka's lines), now logged by the Kafka component's consume loop and its one librdkafka handler.
 /// </summary>
 internal static partial class Log
 {
@@ -14,8 +15,6 @@ internal static partial class Log
     [LoggerMessage(EventId = 2, Level = LogLevel.Information, Message = "Joiner gave up partition {Partition} ({Reason})")]
     public static partial void JoinerRevoked(ILogger logger, int partition, string reason);
 
-    [LoggerMessage(EventId = 3, Level = LogLevel.Warning, Message = "Joiner could not read Kafka: {Code} {Reason}")]
-    public static partial void JoinerConsumeError(ILogger logger, Confluent.Kafka.ErrorCode code, string reason);
 
     [LoggerMessage(EventId = 4, Level = LogLevel.Warning, Message = "Join checkpoint of partition {Partition} deferred: {Unacknowledged} example(s) not yet acknowledged by Kafka")]
     public static partial void JoinerCheckpointDeferred(ILogger logger, int partition, long unacknowledged);
@@ -78,6 +77,4 @@ internal static partial class Log
     [LoggerMessage(EventId = 26, Level = LogLevel.Debug, Message = "Joiner partition {Partition}: next offsets {Next} (bids/impressions/clicks), ends {Ends}, clock {WatermarkMs}, latest event times {Latest}, {Pending} pending")]
     public static partial void JoinerPartitionState(ILogger logger, int partition, string next, string ends, long watermarkMs, string latest, int pending);
 
-    [LoggerMessage(EventId = 25, Message = "librdkafka {Facility} [{Name}]: {Message}")]
-    public static partial void Librdkafka(ILogger logger, LogLevel level, string facility, string name, string message);
 }

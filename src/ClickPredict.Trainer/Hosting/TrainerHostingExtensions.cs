@@ -31,6 +31,7 @@ internal static class TrainerHostingExtensions
         var services = builder.Services;
         services.AddSingleton(paths);
         services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(TrainingMeter.Thread);
         services.AddOptions<TrainerOptions>().BindConfiguration(TrainerOptions.SectionName, RefuseUnknownKeys).ValidateOnStart();
         services.AddSingleton<IValidateOptions<TrainerOptions>, TrainerOptionsValidator>();
         services.AddOptions<TrainerRegistryOptions>().BindConfiguration(TrainerRegistryOptions.SectionName, RefuseUnknownKeys).ValidateOnStart();

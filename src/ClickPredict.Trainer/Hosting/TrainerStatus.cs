@@ -1,3 +1,5 @@
+using ClickPredict.Trainer.Joining;
+
 namespace ClickPredict.Trainer.Hosting;
 
 /// <summary>
@@ -6,11 +8,15 @@ namespace ClickPredict.Trainer.Hosting;
 /// </summary>
 internal sealed class TrainerStatus
 {
-    private long _joinerPending;
     private long _examplesEmitted;
+    private long _joinerTicks;
     private long _examplesLearned;
     private long _examplesConsumed;
     private int _published;
+    private JoinerMember[] _members = [];
+    private int[] _memberPartitions = [];
+    private long[] _memberPending = [];
+    private Func<long>? _learnerOutages;
 
     /// <summary>Whether the joiner loop runs (null when disabled).</summary>
     public bool? JoinerRunning { get; set; }
@@ -22,19 +28,50 @@ internal sealed class TrainerStatus
     public string? Failure { get; set; }
 
     /// <summary>Partitions the joiner holds.</summary>
-    public int JoinerPartitions { get; set; }
+    public int JoinerPartitions
+    {
+        get
+        {
+            var sum = 0;
+            var partitions = Volatile.Read(ref _memberPartitions);
+            for (var i = 0; i < partitions.Length; i++)
+            {
+                sum += Volatile.Read(ref partitions[i]);
+            }
+
+            return sum;
+        }
+    }
 
     /// <summary>Partitions each member of the joiner (<c>Trainer:Joiner:Consumers</c>) holds, in member order.</summary>
-    public IReadOnlyList<int> JoinerMemberPartitions { get; set; } = [];
+    public IReadOnlyList<int> JoinerMemberPartitions => [.. Volatile.Read(ref _memberPartitions)];
+
+    /// <summary>Auctions the joiner holds (waiting for events or for their window), as of each member's last tick.</summary>
+    public long JoinerPending
+    {
+        get
+        {
+            long sum = 0;
+            var pending = Volatile.Read(ref _memberPending);
+            for (var i = 0; i < pending.Length; i++)
+            {
+                sum += Interlocked.Read(ref pending[i]);
+            }
+
+            return sum;
+        }
+    }
+
+    /// <summary>Broker outages the joiner's consumers have seen (each member counts its own).</summary>
+    public long JoinerOutages => Volatile.Read(ref _members).Sum(m => m.Outages);
+
+    /// <summary>Broker outages the learner's consumer has seen.</summary>
+    public long LearnerOutages => _learnerOutages?.Invoke() ?? 0;
 
     public long ExamplesEmitted => Interlocked.Read(ref _examplesEmitted);
 
-    /// <summary>Auctions the joiner holds (waiting for events or for their window), as of its last tick.</summary>
-    public long JoinerPending
-    {
-        get => Interlocked.Read(ref _joinerPending);
-        set => Interlocked.Exchange(ref _joinerPending, value);
-    }
+    /// <summary>Ticks the joiner's members have made (each moves its partitions' clocks and finishes what they passed).</summary>
+    public long JoinerTicks => Interlocked.Read(ref _joinerTicks);
 
     /// <summary>Examples the learner has read (learned, held out, or sampled out).</summary>
     public long ExamplesConsumed => Interlocked.Read(ref _examplesConsumed);
@@ -46,9 +83,32 @@ internal sealed class TrainerStatus
     /// <summary>The champion's label as the learner last saw it.</summary>
     public string? Champion { get; set; }
 
+    /// <summary>The joiner starts these members.</summary>
+    public void StartJoiner(JoinerMember[] members)
+    {
+        _memberPartitions = new int[members.Length];
+        _memberPending = new long[members.Length];
+        _members = members;
+    }
+
+    /// <summary>Member <paramref name="number"/>'s partitions and pending auctions.</summary>
+    public void SetJoinerMember(int number, int partitions, long pending)
+    {
+        var slots = Volatile.Read(ref _memberPartitions);
+        var pendingSlots = Volatile.Read(ref _memberPending);
+        if ((uint)number < (uint)slots.Length && number < pendingSlots.Length)
+        {
+            Volatile.Write(ref slots[number], partitions);
+            Interlocked.Exchange(ref pendingSlots[number], pending);
+        }
+    }
+
+    /// <summary>Where the learner's outage count is read from.</summary>
+    public void StartLearner(Func<long> outages) => _learnerOutages = outages;
+
     public void Emitted() => Interlocked.Increment(ref _examplesEmitted);
 
-    public void Consumed() => Interlocked.Increment(ref _examplesConsumed);
+    public void JoinerTicked() => Interlocked.Increment(ref _joinerTicks);
 
     public void SetLearned(long learned) => Interlocked.Exchange(ref _examplesLearned, learned);
 

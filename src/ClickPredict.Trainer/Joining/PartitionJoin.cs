@@ -4,16 +4,6 @@ using ClickPredict.Core.Events;
 
 namespace ClickPredict.Trainer.Joining;
 
-/// <summary>Windows of the join, in milliseconds of event time.</summary>
-internal readonly record struct JoinWindows(long BidWaitMs, long WinWaitMs, long AttributionMs, long DedupeMs)
-{
-    public static JoinWindows From(Options.JoinerOptions options) => new(
-        (long)(options.BidWaitSeconds * 1000),
-        (long)(options.WinWaitSeconds * 1000),
-        (long)(options.AttributionWindowSeconds * 1000),
-        (long)(options.DedupeRetentionSeconds * 1000));
-}
-
 /// <summary>
 /// The join state of one partition number: the auctions whose bid, win notice or clicks have arrived
 /// and which are not finished, keyed by bid id, and the bid ids finished recently. Deadlines are in
@@ -99,11 +89,11 @@ internal sealed class PartitionJoin
     public int FinishedCount => _finished.Count;
 
     /// <summary>
-    /// <see cref="Environment.TickCount64"/> when the last input event arrived, or when the partition was
-    /// taken on: the idle clock (<c>IdleAdvanceMs</c>) counts from it, so auctions restored from a
-    /// checkpoint close even when no new event comes.
+    /// When the last input event arrived, or when the partition was taken on, in milliseconds of the
+    /// joiner's clock (<see cref="JoinerContext.NowMs"/>): the idle clock (<c>IdleAdvanceMs</c>) counts from
+    /// it, so auctions restored from a checkpoint close even when no new event comes.
     /// </summary>
-    public long LastArrivalTicks { get; set; } = Environment.TickCount64;
+    public long LastArrivalMs { get; set; }
 
     /// <summary>Whether anything changed since the last checkpoint.</summary>
     public bool Dirty { get; set; }

@@ -8,45 +8,21 @@ using ClickPredict.Core.Training;
 namespace ClickPredict.Trainer.Learning;
 
 /// <summary>
-/// The learner's checkpoint, <c>{Trainer:StateDirectory}/learner/learner.ckpt</c>: the FTRL state
-/// (<see cref="FtrlState"/>, bit for bit) together with the examples-topic offsets it covers and the
-/// retrain schedule's book-keeping, in one file replaced atomically, so state and offsets never
-/// disagree. Layout: magic <c>CPLEARN\n</c>, int32 length of the JSON header, the header, its
-/// XxHash64, then the FTRL checkpoint (which carries its own checksum).
+/// The learner's checkpoint, <c>{Trainer:StateDirectory}/learner/learner.ckpt</c>: an
+/// <see cref="OnlineTrainerState"/> (the FTRL state bit for bit, the examples-topic offsets it covers, the
+/// retrain schedule's book-keeping and the lineage counters) in one file replaced atomically, so state
+/// and offsets never disagree. Layout: magic <c>CPLEARN\n</c>, int32 length of the JSON header, the
+/// header, its XxHash64, then the FTRL checkpoint (which carries its own checksum).
 /// </summary>
-internal sealed record LearnerCheckpoint
+internal static class LearnerCheckpoint
 {
     private static ReadOnlySpan<byte> Magic => "CPLEARN\n"u8;
 
-    /// <summary>Per partition, the next offset not yet in the state (the oldest held-out example, or the next to read).</summary>
-    public Dictionary<int, long> Offsets { get; init; } = [];
-
-    /// <summary>Per partition, the first offset the state has learned from (the start of its lineage).</summary>
-    public Dictionary<int, long> StartOffsets { get; init; } = [];
-
-    /// <summary>Examples learned (FTRL updates) and sampled out.</summary>
-    public long Learned { get; init; }
-
-    public long SampledOut { get; init; }
-
-    public long Positives { get; init; }
-
-    public DateTimeOffset? FromUtc { get; init; }
-
-    public DateTimeOffset? ToUtc { get; init; }
-
-    /// <summary>CPU seconds spent since the last publish (learning and rounds), charged to the next model.</summary>
-    public double CpuSincePublish { get; init; }
-
-    public SchedulerState Scheduler { get; init; } = new();
-
-    [JsonIgnore]
-    public FtrlState? State { get; init; }
-
-    public void Save(string path)
+    public static void Save(OnlineTrainerState state, string path)
     {
-        ArgumentNullException.ThrowIfNull(State);
-        var header = JsonSerializer.SerializeToUtf8Bytes(this, LearnerJsonContext.Default.LearnerCheckpoint);
+        ArgumentNullException.ThrowIfNull(state);
+        ArgumentNullException.ThrowIfNull(state.State);
+        var header = JsonSerializer.SerializeToUtf8Bytes(state, LearnerJsonContext.Default.OnlineTrainerState);
         var temporary = path + ".tmp";
         using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16))
         {
@@ -57,7 +33,7 @@ internal sealed record LearnerCheckpoint
             stream.Write(header);
             BinaryPrimitives.WriteUInt64LittleEndian(scratch, XxHash64.HashToUInt64(header));
             stream.Write(scratch);
-            State.Write(stream);
+            state.State.Write(stream);
             stream.Flush(flushToDisk: true);
         }
 
@@ -65,7 +41,7 @@ internal sealed record LearnerCheckpoint
     }
 
     /// <summary>Reads a checkpoint; null when there is none. Throws <see cref="InvalidDataException"/> naming the file when it is damaged.</summary>
-    public static LearnerCheckpoint? Load(string path)
+    public static OnlineTrainerState? Load(string path)
     {
         if (!File.Exists(path))
         {
@@ -94,10 +70,9 @@ internal sealed record LearnerCheckpoint
 
         try
         {
-            var checkpoint = JsonSerializer.Deserialize(header, LearnerJsonContext.Default.LearnerCheckpoint)
+            var state = JsonSerializer.Deserialize(header, LearnerJsonContext.Default.OnlineTrainerState)
                 ?? throw new InvalidDataException($"learner checkpoint '{path}' has an empty header");
-            var state = FtrlState.Read(span[(start + length + 8)..]);
-            return checkpoint with { State = state };
+            return state with { State = FtrlState.Read(span[(start + length + 8)..]) };
         }
         catch (Exception e) when (e is JsonException or FtrlCheckpointException)
         {
@@ -107,5 +82,5 @@ internal sealed record LearnerCheckpoint
 }
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals)]
-[JsonSerializable(typeof(LearnerCheckpoint))]
+[JsonSerializable(typeof(OnlineTrainerState))]
 internal sealed partial class LearnerJsonContext : JsonSerializerContext;

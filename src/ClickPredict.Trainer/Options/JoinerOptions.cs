@@ -45,6 +45,16 @@ public sealed class JoinerOptions
     /// </summary>
     public int IdleAdvanceMs { get; set; } = 1000;
 
+    /// <summary>
+    /// <c>Trainer:Joiner:OutageHoldMs</c>: for this long after a member's consumer last lost the broker, a
+    /// partition's event clock neither follows the wall clock nor trusts "caught up": it is the earliest
+    /// latest event time of every input. The bidders hold the events of an outage and deliver them once the
+    /// broker is back, one topic ahead of another, stamped with times an idle clock would have passed.
+    /// Default 35000 (the bidders' 30 s delivery timeout, <c>Kafka:Producer:MessageTimeoutMs</c>, after
+    /// which they drop an event anyway, plus a margin).
+    /// </summary>
+    public int OutageHoldMs { get; set; } = 35_000;
+
     /// <summary><c>Trainer:Joiner:RecoveryScanLimit</c>: without a checkpoint, how many of the newest examples of a partition are read to learn which bids were already emitted. Default 1000000.</summary>
     public int RecoveryScanLimit { get; set; } = 1_000_000;
 }

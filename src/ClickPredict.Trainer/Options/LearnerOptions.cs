@@ -37,9 +37,29 @@ public sealed class LearnerOptions
     /// <summary><c>Trainer:Learner:CheckpointIntervalSeconds</c>: how often the learner's state is checkpointed (and its offsets committed). Default 30.</summary>
     public double CheckpointIntervalSeconds { get; set; } = 30;
 
-    /// <summary><c>Trainer:Learner:CheckIntervalMs</c>: how often the retrain policy is consulted. Default 1000.</summary>
+    /// <summary>
+    /// <c>Trainer:Learner:CheckIntervalMs</c>: how often the retrain policy is consulted, in event time (the
+    /// examples' impression times), so a replay of the same examples decides the same; a policy reload or a
+    /// champion changed in the registry is also looked at this often on the wall clock. Default 1000.
+    /// </summary>
     public int CheckIntervalMs { get; set; } = 1000;
 
     /// <summary>The FTRL hyper-parameters (importance weighting handles down-sampling, so the rate there stays 1).</summary>
     public FtrlOptions ToFtrlOptions() => new() { Alpha = Alpha, Beta = Beta, Lambda1 = Lambda1, Lambda2 = Lambda2 };
+
+    /// <summary>
+    /// The online trainer these settings describe, publishing the model line <paramref name="modelId"/> and
+    /// naming <paramref name="topic"/> as its examples' source. The policy is consulted every
+    /// <see cref="CheckIntervalMs"/> of event time.
+    /// </summary>
+    public ClickPredict.Core.Training.OnlineTrainerOptions ToTrainerOptions(string modelId, string topic) => new()
+    {
+        ModelId = modelId,
+        Ftrl = ToFtrlOptions(),
+        HoldoutExamples = HoldoutExamples,
+        NegativeSamplingRate = NegativeSamplingRate,
+        CheckIntervalMs = CheckIntervalMs,
+        Source = "kafka:" + topic,
+        OffsetsName = topic,
+    };
 }

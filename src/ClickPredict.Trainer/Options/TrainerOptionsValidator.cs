@@ -55,6 +55,7 @@ internal sealed class TrainerOptionsValidator(Hosting.TrainerPaths paths) : IVal
             Seconds("Joiner:DedupeRetentionSeconds", joiner.DedupeRetentionSeconds, failures);
             Range("Joiner:CheckpointIntervalMs", joiner.CheckpointIntervalMs, 10, 3_600_000, failures);
             Range("Joiner:IdleAdvanceMs", joiner.IdleAdvanceMs, 0, 3_600_000, failures);
+            Range("Joiner:OutageHoldMs", joiner.OutageHoldMs, 0, 3_600_000, failures);
             Range("Joiner:RecoveryScanLimit", joiner.RecoveryScanLimit, 0, 100_000_000, failures);
         }
 

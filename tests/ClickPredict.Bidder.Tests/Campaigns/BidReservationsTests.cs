@@ -51,18 +51,19 @@ public sealed class BidReservationsTests
 
         // Its notice at a $4 clearing price replaces the reservation with the charge: $0.004 of the $0.005 share.
         Assert.True(ledger.Charge(garden, new UInt128(0xa, 1), 0.004m, clock.Now, bidPriceCpmUsd: 6m, bidUnixMs: now));
-        Assert.Equal(BudgetState.Open, ledger.Check(garden, clock.Now));
+        Assert.Equal(BudgetState.Tight, ledger.Check(garden, clock.Now));
+        Assert.True(ledger.Fits(garden, 1m, clock.Now));
 
         // A bid whose notice another bidder took: released when that charge is read back.
         ledger.Reserve(garden, 6m, clock.Now);
         Assert.Equal(BudgetState.Exhausted, ledger.Check(garden, clock.Now));
         ledger.ReadBack(new UInt128(0xa, 2), garden, 0.0001m, now, now, bidPriceCpmUsd: 6m);
-        Assert.Equal(BudgetState.Open, ledger.Check(garden, clock.Now));
+        Assert.Equal(BudgetState.Tight, ledger.Check(garden, clock.Now));
 
         // A lost bid: released when the window has passed.
         ledger.Reserve(garden, 6m, clock.Now);
         Assert.Equal(BudgetState.Exhausted, ledger.Check(garden, clock.Now));
         clock.Advance(TimeSpan.FromMilliseconds(1_200));
-        Assert.Equal(BudgetState.Open, ledger.Check(garden, clock.Now));
+        Assert.Equal(BudgetState.Tight, ledger.Check(garden, clock.Now));
     }
 }

@@ -242,5 +242,22 @@ public sealed class BudgetLedgerTests
         Assert.Equal(0.30m, charged);
     }
 
+    [Fact]
+    public void Check_LessThanOneMaxPriceImpressionLeft_IsTight_AndOnlyPricesThatFitMayBid()
+    {
+        var clock = new TestClock(s_midnight.AddHours(23));
+        var ledger = new BudgetLedger(ExpectedBids.ShippedCatalog, clock, 60);
+
+        // camp-garden: $700 a day at most $6 CPM, $0.006 an impression; $0.005 is left.
+        ledger.Charge(s_garden, NextBid(), 699.995m, clock.Now);
+        Assert.Equal(BudgetState.Tight, ledger.Check(s_garden, clock.Now));
+        Assert.True(ledger.Fits(s_garden, 5m, clock.Now));
+        Assert.False(ledger.Fits(s_garden, 5.01m, clock.Now));
+        ledger.Charge(s_garden, NextBid(), 0.001m, clock.Now);
+        Assert.Equal(BudgetState.Tight, ledger.Check(s_garden, clock.Now));
+        Assert.False(ledger.Fits(s_garden, 5m, clock.Now));
+        Assert.Equal(BudgetState.Open, ledger.Check(s_running, clock.Now));
+    }
+
     private static UInt128 NextBid() => new(0xfeed, (ulong)Interlocked.Increment(ref s_nextBid));
 }

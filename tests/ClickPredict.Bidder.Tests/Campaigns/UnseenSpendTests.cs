@@ -33,7 +33,8 @@ public sealed class UnseenSpendTests
     [Fact]
     public void Ledger_ABidderWhoseReadBackTrails_StopsBeforeTheBudgetItCannotSeeSpent()
     {
-        var clock = new TestClock(new DateTimeOffset(2026, 6, 1, 23, 0, 0, TimeSpan.Zero));
+        // Wall time and the monotonic clock both move only when the test moves them: the rate decays as they do.
+        var clock = new ManualClock(new DateTimeOffset(2026, 6, 1, 23, 0, 0, TimeSpan.Zero));
         var garden = ExpectedBids.ShippedCatalog.Campaigns.Single(c => c.Id == "camp-garden");
         var ledger = new BudgetLedger(ExpectedBids.ShippedCatalog, clock, 60, new FleetBudget(OwnNonce: 0xa));
         ledger.CaughtUp();
@@ -42,7 +43,7 @@ public sealed class UnseenSpendTests
             ledger.ReadBackLag(200);
         }
 
-        // The fleet spends $0.50 a second on camp-garden; this bidder reads it 200 ms late: about $0.10 it cannot see.
+        // The other bidders spend $0.50 a second on camp-garden; this one reads it 200 ms late: about $0.10 it cannot see.
         ulong bid = 0;
         for (var ms = 0; ms < 3_000; ms += 20)
         {
@@ -61,5 +62,19 @@ public sealed class UnseenSpendTests
         clock.Advance(TimeSpan.FromSeconds(10));
         ledger.Tick();
         Assert.Equal(BudgetState.Open, ledger.Check(garden, clock.Now));
+    }
+
+    /// <summary>A clock whose wall time and timestamps move together, only when the test sets them.</summary>
+    private sealed class ManualClock(DateTimeOffset start) : TimeProvider
+    {
+        public DateTimeOffset Now { get; set; } = start;
+
+        public override long TimestampFrequency => TimeSpan.TicksPerSecond;
+
+        public override DateTimeOffset GetUtcNow() => Now;
+
+        public override long GetTimestamp() => Now.UtcTicks;
+
+        public void Advance(TimeSpan by) => Now += by;
     }
 }
