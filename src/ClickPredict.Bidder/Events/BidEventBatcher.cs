@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Text;
 using ClickPredict.Bidder.Diagnostics;
 using ClickPredict.Core.Events;
+using ClickPredict.Core.Hashing;
 
 namespace ClickPredict.Bidder.Events;
 

@@ -5,6 +5,7 @@ using ClickPredict.Bidder.Events;
 using ClickPredict.Bidder.Tests.Infrastructure;
 using ClickPredict.Core.Events;
 using ClickPredict.Core.Features;
+using ClickPredict.Core.Hashing;
 using ClickPredict.Core.OpenRtb;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -1,4 +1,5 @@
 using System.Net;
+using ClickPredict.Bidder.Events;
 using ClickPredict.Bidder.Tests.Infrastructure;
 using ClickPredict.Core.Events;
 using ClickPredict.Core.Features;
@@ -16,6 +17,10 @@ public sealed class EventLoggingTests(BidderFixture fixture) : IClassFixture<Bid
     [Fact]
     public async Task Events_OfABidItsWinAndItsClick_ArriveOnTheirTopicsKeyedByBidId()
     {
+        // Once the bids topic's partitions are known the bid goes in a batch (before, alone): wait, so it is a batch.
+        var transport = fixture.Factory.Services.GetRequiredService<IEventTransport>();
+        await Until.TrueAsync(() => transport.BidPartitions is not null, () => "the bids topic's partitions were never known");
+        Assert.Equal(fixture.Factory.Services.GetRequiredService<KafkaClientFactory>().Options.Partitions, transport.BidPartitions);
         var body = SimBodies.One(seed: 41);
         var bid = await _client.BidOn(body);
         var bidId = bid.GetProperty("id").GetString()!;
@@ -41,8 +46,9 @@ public sealed class EventLoggingTests(BidderFixture fixture) : IClassFixture<Bid
         }
 
         var topics = fixture.Factory.Services.GetRequiredService<KafkaClientFactory>().Options.Topics;
-        var messages = Consume(bidId, [topics.Bids, topics.Impressions, topics.Clicks], expected: 3);
+        var messages = Consume(bidId, [topics.Bids, topics.Impressions, topics.Clicks], expected: 3, out var batches);
 
+        Assert.Equal(1, batches);
         var bidEvent = EventSerializer.Deserialize<BidEvent>(Assert.Single(messages[topics.Bids]));
         Assert.Equal(bidId, bidEvent.BidId);
         Assert.Equal(bidId, bidEvent.BidId);
@@ -77,8 +83,9 @@ public sealed class EventLoggingTests(BidderFixture fixture) : IClassFixture<Bid
     /// <paramref name="key"/> are in (bounded): messages keyed by it, and on the bids topic the events of it in a batch,
     /// which must sit in the partition its key gives (where the joiner looks for it).
     /// </summary>
-    private Dictionary<string, List<byte[]>> Consume(string key, string[] topics, int expected)
+    private Dictionary<string, List<byte[]>> Consume(string key, string[] topics, int expected, out int batches)
     {
+        var batchCount = 0;
         var clients = fixture.Factory.Services.GetRequiredService<KafkaClientFactory>();
         var found = topics.ToDictionary(t => t, _ => new List<byte[]>());
         var batch = new List<BatchedBidEvent>();
@@ -96,6 +103,7 @@ public sealed class EventLoggingTests(BidderFixture fixture) : IClassFixture<Bid
             BidEventBatch.SplitMessage(message.Key, message.Value, batch);
             foreach (var e in batch.Where(e => e.BidId == key))
             {
+                batchCount += BidEventBatch.IsBatch(message.Value) ? 1 : 0;
                 Assert.Equal(result.Partition.Value, Partition(message.Key, clients.Options.Partitions));
                 Assert.Equal(result.Partition.Value, Partition(e.BidId, clients.Options.Partitions));
                 found[result.Topic].Add(e.Event.ToArray());
@@ -115,8 +123,9 @@ public sealed class EventLoggingTests(BidderFixture fixture) : IClassFixture<Bid
         }
 
         consumer.Close();
+        batches = batchCount;
         return found;
     }
 
-    private static int Partition(string key, int partitions) => ClickPredict.Bidder.Events.KeyPartitioner.Partition(System.Text.Encoding.UTF8.GetBytes(key), partitions);
+    private static int Partition(string key, int partitions) => ClickPredict.Core.Hashing.KeyPartitioner.Partition(System.Text.Encoding.UTF8.GetBytes(key), partitions);
 }

@@ -1,14 +1,15 @@
 using System.Buffers.Binary;
 
-namespace ClickPredict.Bidder.Events;
+namespace ClickPredict.Core.Hashing;
 
 /// <summary>
 /// The partition Kafka's default partitioner gives a key: murmur2 of its bytes (seed 0x9747b28c), made
 /// non-negative and taken modulo the partition count, as the Java client's and librdkafka's
 /// <c>murmur2_random</c> (the producer's <c>partitioner</c>) do for a non-null key. The bidder groups bid
-/// events by it, so each batch holds only bids of the partition their impressions and clicks go to.
+/// events by it, so each batch holds only bids of the partition their impressions and clicks go to
+/// (a hash function only: Core still knows no Kafka client).
 /// </summary>
-internal static class KeyPartitioner
+public static class KeyPartitioner
 {
     public static int Partition(ReadOnlySpan<byte> key, int partitions)
     {

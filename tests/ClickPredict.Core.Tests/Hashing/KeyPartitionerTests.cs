@@ -1,9 +1,9 @@
 using System.Text;
-using ClickPredict.Bidder.Events;
+using ClickPredict.Core.Hashing;
 
-namespace ClickPredict.Bidder.Tests.Events;
+namespace ClickPredict.Core.Tests.Hashing;
 
-/// <summary>Kafka's murmur2; EventLoggingTests checks it against librdkafka's own partitioner on the embedded broker.</summary>
+/// <summary>Kafka's murmur2; the bidder's EventLoggingTests check it against librdkafka's own partitioner on the embedded broker.</summary>
 public sealed class KeyPartitionerTests
 {
     // Values of the Java client's Utils.murmur2 (signed there), as its tests and Kafka's documentation give them.
