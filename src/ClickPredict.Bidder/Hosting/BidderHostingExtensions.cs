@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using ClickPredict.Bidder.Api;
 using ClickPredict.Bidder.Bidding;
 using ClickPredict.Bidder.Campaigns;
@@ -150,6 +151,14 @@ internal static class BidderHostingExtensions
         // The fleet's spend, read back from the impressions topic (no bids until today's is read).
         services.AddSingleton<SpendReader>();
         services.AddHostedService(sp => sp.GetRequiredService<SpendReader>());
+
+        // The admin and status endpoints' typed results: source-generated JSON, nulls left out.
+        services.ConfigureHttpJsonOptions(json =>
+        {
+            json.SerializerOptions.TypeInfoResolverChain.Insert(0, BidderApiJsonContext.Default);
+            json.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
+            json.SerializerOptions.NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals;
+        });
 
         services.AddOptions<KestrelServerOptions>().Configure<IOptions<BidderOptions>>((kestrel, bidder) =>
         {
