@@ -12,7 +12,8 @@ namespace ClickPredict.Bidder.Events;
 /// of each partition (<see cref="KeyPartitioner"/> of the bid id) go into that partition's
 /// <see cref="BidEventBatch"/>, published when the next event would take it past
 /// <c>Bidder:EventBatchBytes</c> and at the end of every drain; the message is one of a few arrays kept
-/// here, one per padded length, so publishing allocates nothing of ours. Without either, each event is
+/// here, one per padded length (<see cref="BidEventBatch.PaddedLength"/>), so publishing allocates nothing
+/// of ours once each length has been seen. Without either, each event is
 /// a message of its own keyed by its bid id (a new array and key per event, as before batching).
 /// </summary>
 internal sealed class BidEventBatcher
@@ -20,7 +21,7 @@ internal sealed class BidEventBatcher
     private readonly IEventTransport _transport;
     private readonly BidderMetrics _metrics;
     private readonly int _maxBytes;
-    private readonly byte[]?[] _padded;
+    private readonly Dictionary<int, byte[]> _padded = [];
     private PartitionBatch[] _batches = [];
     private int? _partitions;
 
@@ -32,7 +33,6 @@ internal sealed class BidEventBatcher
         _transport = transport;
         _metrics = metrics;
         _maxBytes = maxBytes;
-        _padded = maxBytes > 0 ? new byte[BidEventBatch.PaddedLength(maxBytes) / BidEventBatch.PadTo][] : [];
     }
 
     /// <summary>Starts a drain: takes the bids topic's partition count as the transport knows it now.</summary>
@@ -98,7 +98,11 @@ internal sealed class BidEventBatcher
     private void Publish(PartitionBatch batch)
     {
         var length = BidEventBatch.PaddedLength(batch.Used);
-        var message = _padded[(length / BidEventBatch.PadTo) - 1] ??= new byte[length];
+        if (!_padded.TryGetValue(length, out var message))
+        {
+            _padded[length] = message = new byte[length];
+        }
+
         batch.Buffer.AsSpan(0, batch.Used).CopyTo(message);
         BidEventBatch.Finish(message, batch.Used, batch.Count);
         // The transport is done with the array when this returns (librdkafka copies it), so it is reused.

@@ -69,7 +69,7 @@ public sealed class BidderOptions
 
     /// <summary>
     /// <c>Bidder:EventBatchBytes</c>: bid events of one partition go to Kafka together, in one message of up
-    /// to this many bytes (before padding to a multiple of 512), which the trainer's joiner splits again.
+    /// to this many bytes (before padding, at most an eighth more), which the trainer's joiner splits again.
     /// 0 sends each bid event as a message of its own. Default 32768.
     /// </summary>
     public int EventBatchBytes { get; set; } = 32 * 1024;

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Numerics;
 using MessagePack;
 
 namespace ClickPredict.Core.Events;
@@ -13,8 +14,9 @@ public readonly record struct BatchedBidEvent(string BidId, ReadOnlyMemory<byte>
 /// can log bids without a message (and Confluent.Kafka's <c>byte[]</c> per message) per bid. The bytes
 /// are one MessagePack array of three: the format version <see cref="Version"/>, the array of events
 /// (each exactly as it would be logged alone), and padding (a <c>bin</c> the reader skips) that brings
-/// the message to a multiple of <see cref="PadTo"/> bytes, so the writer can hand Kafka one of a few
-/// reused arrays (Kafka takes a whole <c>byte[]</c>; librdkafka copies it during the call). Every event
+/// the message to one of a few lengths (<see cref="PaddedLength"/>: at most an eighth more, at least a
+/// multiple of 64 bytes), so the writer can hand Kafka one of a few reused arrays (Kafka takes a whole
+/// <c>byte[]</c>; librdkafka copies it during the call). Every event
 /// of a batch hashes to the partition the batch is written to, and the batch's key is its first event's
 /// bid id, so a consumer of partition <i>p</i> still finds every bid of partition <i>p</i> there.
 /// </summary>
@@ -26,14 +28,14 @@ public static class BidEventBatch
     /// <summary>The format version, the batch's first element.</summary>
     public const int Version = 1;
 
-    /// <summary>Batches are padded to a multiple of this many bytes.</summary>
-    public const int PadTo = 512;
-
     /// <summary>Bytes before the first event: the outer array's header, the version, the events array's header (array 32).</summary>
     public const int HeaderLength = 7;
 
-    // The largest bin header (bin 32): a batch needs room for it past its events to be padded.
+    // The largest bin header a batch's padding can need (bin 32): room for it is kept past the events.
     private const int MaxPadHeader = 5;
+
+    // Padded lengths step by a sixteenth of the power of two at or above them, and by at least this.
+    private const int MinPadStep = 64;
 
     /// <summary>Whether <paramref name="value"/> is a batch (else, on the bids topic, a lone <see cref="BidEvent"/>).</summary>
     public static bool IsBatch(ReadOnlySpan<byte> value) => value.Length > 1 && value[0] == 0x93 && value[1] == Version;
@@ -47,11 +49,17 @@ public static class BidEventBatch
         BinaryPrimitives.WriteUInt32BigEndian(message[3..], 0);
     }
 
-    /// <summary>The length of a batch whose header and events take <paramref name="used"/> bytes, padding included.</summary>
+    /// <summary>
+    /// The length of a batch whose header and events take <paramref name="used"/> bytes, padding included:
+    /// rounded up to a multiple of a sixteenth of the power of two at or above it (at least 64 bytes), so the
+    /// padding is under an eighth of the batch (a sixteenth on average) and there are 16 lengths per doubling.
+    /// </summary>
     public static int PaddedLength(int used)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(used, HeaderLength);
-        return (used + MaxPadHeader + PadTo - 1) / PadTo * PadTo;
+        var least = used + MaxPadHeader;
+        var step = Math.Max(MinPadStep, (int)(BitOperations.RoundUpToPowerOf2((uint)least) / 16));
+        return (least + step - 1) / step * step;
     }
 
     /// <summary>

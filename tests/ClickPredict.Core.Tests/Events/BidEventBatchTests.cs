@@ -16,7 +16,6 @@ public sealed class BidEventBatchTests
         var batch = Batch(events);
 
         Assert.True(BidEventBatch.IsBatch(batch));
-        Assert.Equal(0, batch.Length % BidEventBatch.PadTo);
         var split = new List<BatchedBidEvent>();
         BidEventBatch.Split(batch, split);
         Assert.Equal(events.Select((_, i) => "bid-" + i), split.Select(e => e.BidId));
@@ -25,17 +24,22 @@ public sealed class BidEventBatchTests
     }
 
     [Theory]
-    [InlineData(7)]       // header only: padding of its own
-    [InlineData(505)]     // just under a boundary, with the smallest bin header
-    [InlineData(506)]
-    [InlineData(512)]
-    [InlineData(1_000)]
+    [InlineData(7)]       // header only
+    [InlineData(59)]      // the largest that fits 64 bytes with the largest bin header
+    [InlineData(60)]
+    [InlineData(700)]     // one bid event
+    [InlineData(1_019)]
+    [InlineData(1_020)]
+    [InlineData(20_000)]
     [InlineData(32_768)]
-    public void Finish_AnyLength_PadsToTheNextMultipleOfPadTo(int used)
+    [InlineData(900_000)]
+    public void Finish_AnyLength_PadsByLessThanAnEighthToOneOfSixteenLengthsPerDoubling(int used)
     {
         var length = BidEventBatch.PaddedLength(used);
-        Assert.Equal(0, length % BidEventBatch.PadTo);
-        Assert.InRange(length - used, 2, BidEventBatch.PadTo + 4);
+        Assert.InRange(length - used, 5, Math.Max(64, used / 8) + 5);
+        var step = Math.Max(64, (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)length) / 16);
+        Assert.Equal(0, length % step);
+        Assert.Equal(length, BidEventBatch.PaddedLength(length - 5));
         var message = new byte[length];
         message.AsSpan().Fill(0xff);
         BidEventBatch.WriteHeader(message);
