@@ -26,12 +26,11 @@ internal sealed class KafkaEventTransport : IEventTransport, IDisposable
     private readonly string _bids;
     private readonly string _impressions;
     private readonly string _clicks;
-    private readonly Lock _adminGate = new();
     private IAdminClient? _admin;
     private int _partitions;
     private int _lookingUp;
     private long _nextLookupMs;
-    private bool _disposed;
+    private int _disposed;
 
     public KafkaEventTransport(EventProducer producer, KafkaClientFactory clients, IOptions<KafkaOptions> options, ILogger<KafkaEventTransport> logger)
     {
@@ -49,7 +48,7 @@ internal sealed class KafkaEventTransport : IEventTransport, IDisposable
     {
         get
         {
-            if (Environment.TickCount64 >= Volatile.Read(ref _nextLookupMs) && Interlocked.Exchange(ref _lookingUp, 1) == 0)
+            if (Environment.TickCount64 >= Volatile.Read(ref _nextLookupMs) && Volatile.Read(ref _disposed) == 0 && Interlocked.Exchange(ref _lookingUp, 1) == 0)
             {
                 _ = Task.Run(LookUpPartitions);
             }
@@ -71,36 +70,30 @@ internal sealed class KafkaEventTransport : IEventTransport, IDisposable
 
     public bool TryPublishBatch(ReadOnlySpan<byte> key, byte[] value) => _producer.TryProduce(_bids, Encoding.ASCII.GetString(key), value);
 
+    /// <summary>Disposes the admin client now, or, while a lookup is waiting for the cluster, when that lookup ends (shutdown does not wait for it).</summary>
     public void Dispose()
     {
-        lock (_adminGate)
+        Volatile.Write(ref _disposed, 1);
+        if (Interlocked.Exchange(ref _lookingUp, 1) == 0)
         {
-            _disposed = true;
             _admin?.Dispose();
             _admin = null;
         }
     }
 
+    // One at a time (_lookingUp), on a thread-pool thread: it waits up to 5 s for a cluster that is away.
     private void LookUpPartitions()
     {
         var found = 0;
         try
         {
-            lock (_adminGate)
-            {
-                if (_disposed)
-                {
-                    return;
-                }
-
-                _admin ??= new AdminClientBuilder(_clients.CreateAdminClientConfig())
-                    .SetLogHandler((_, _) => { })      // the producer already reports the cluster's state
-                    .SetErrorHandler((_, _) => { })
-                    .Build();
-                // All topics' metadata: asking for the bids topic by name would make the embedded broker create it.
-                var metadata = _admin.GetMetadata(s_lookupTimeout);
-                found = metadata.Topics.FirstOrDefault(t => t.Topic == _bids && t.Error.Code == ErrorCode.NoError)?.Partitions.Count ?? 0;
-            }
+            _admin ??= new AdminClientBuilder(_clients.CreateAdminClientConfig())
+                .SetLogHandler((_, _) => { })      // the producer already reports the cluster's state
+                .SetErrorHandler((_, _) => { })
+                .Build();
+            // All topics' metadata: asking for the bids topic by name would make the embedded broker create it.
+            var metadata = _admin.GetMetadata(s_lookupTimeout);
+            found = metadata.Topics.FirstOrDefault(t => t.Topic == _bids && t.Error.Code == ErrorCode.NoError)?.Partitions.Count ?? 0;
         }
         catch (KafkaException)
         {
@@ -115,6 +108,12 @@ internal sealed class KafkaEventTransport : IEventTransport, IDisposable
 
             Volatile.Write(ref _nextLookupMs, Environment.TickCount64 + (found > 0 ? RefreshMs : RetryMs));
             Volatile.Write(ref _lookingUp, 0);
+            // Disposed meanwhile: whichever of this and Dispose takes the flag back disposes the client.
+            if (Volatile.Read(ref _disposed) != 0 && Interlocked.Exchange(ref _lookingUp, 1) == 0)
+            {
+                _admin?.Dispose();
+                _admin = null;
+            }
         }
     }
 }
