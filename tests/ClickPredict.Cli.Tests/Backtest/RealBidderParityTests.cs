@@ -57,6 +57,19 @@ public sealed class RealBidderParityTests
         new ModelRegistry(registry).Publish(model, "parity test");
         await using var bidder = new Bidder(dir.Path, registry);
         var client = bidder.Client;
+        // Ready (model served, today's fleet spend read back): until then every answer is a no-bid.
+        var deadline = DateTime.UtcNow + s_patience;
+        while (true)
+        {
+            using var ready = await client.GetAsync("/readyz");
+            if (ready.StatusCode == HttpStatusCode.OK || DateTime.UtcNow > deadline)
+            {
+                Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+                break;
+            }
+
+            await Task.Delay(20);
+        }
 
         var simulator = new TrafficSimulator(new SimulatorOptions { Seed = 77 });
         var bids = 0;
