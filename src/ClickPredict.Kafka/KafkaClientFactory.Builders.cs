@@ -29,6 +29,16 @@ public sealed partial class KafkaClientFactory
         return builder.Build();
     }
 
+    /// <summary>
+    /// An error handler that logs a client's errors to <paramref name="logger"/>: fatal ones always, others at
+    /// most once per 10 s, so an outage (a reconnect failure a second) does not flood the log.
+    /// </summary>
+    public static Action<TClient, Error> LogErrors<TClient>(ILogger logger)
+    {
+        var throttle = new LogThrottle();
+        return (_, error) => throttle.LogIfDue(logger, error);
+    }
+
     /// <summary>An admin client for the configured cluster whose librdkafka log lines go to <paramref name="logger"/>.</summary>
     public IAdminClient BuildAdminClient(ILogger logger)
     {

@@ -156,18 +156,6 @@ public sealed partial class KafkaClientFactory
         return ApplyClientProperties(config);
     }
 
-    /// <summary>
-    /// A consumer builder whose librdkafka log lines go to <paramref name="logger"/> and whose client errors
-    /// are logged there too (fatal ones always, others at most once per 10 s, so an outage does not flood the log).
-    /// </summary>
-    public static ConsumerBuilder<TKey, TValue> ConsumerBuilder<TKey, TValue>(ConsumerConfig config, ILogger logger)
-    {
-        var errors = new LogThrottle();
-        return new ConsumerBuilder<TKey, TValue>(config)
-            .SetLogHandler((_, message) => LogLibrdkafka(logger, message))
-            .SetErrorHandler((_, error) => errors.LogIfDue(logger, error));
-    }
-
     /// <summary>Admin client config (topic management, metadata).</summary>
     public AdminClientConfig CreateAdminClientConfig() =>
         ApplyClientProperties(new AdminClientConfig { BootstrapServers = BootstrapServers, ClientId = Options.ClientId });

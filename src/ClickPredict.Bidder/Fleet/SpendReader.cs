@@ -90,7 +90,7 @@ internal sealed class SpendReader : BackgroundService
     private void Run(CancellationToken stopping)
     {
         var config = _clients.CreateReaderConfig("clickpredict-bidder-spend", _options.FetchWaitMs);
-        using var consumer = KafkaClientFactory.ConsumerBuilder<Ignore, byte[]>(config, _logger).Build();
+        using var consumer = KafkaClientFactory.BuildConsumer<Ignore, byte[]>(config, _logger, b => b.SetErrorHandler(KafkaClientFactory.LogErrors<IConsumer<Ignore, byte[]>>(_logger)));
         try
         {
             var start = Connect(consumer, stopping);

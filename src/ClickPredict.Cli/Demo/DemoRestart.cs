@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Net;
 
 namespace ClickPredict.Cli.Demo;
 
@@ -12,9 +11,6 @@ namespace ClickPredict.Cli.Demo;
 /// </summary>
 internal sealed class DemoRestart(DemoSystem system, DemoBidders bidders, DemoMonitor monitor, DemoTally tally)
 {
-    /// <summary>How long the new process may take to read the day back before the demo gives up on it.</summary>
-    private static readonly TimeSpan s_readyWithin = TimeSpan.FromSeconds(60);
-
     /// <summary>Restarts bidder <paramref name="slot"/> after <paramref name="delay"/>; null when the run ended first.</summary>
     public async Task<BidderRestart?> RunAsync(int slot, TimeSpan delay, Stopwatch clock, CancellationToken cancellationToken)
     {
@@ -36,16 +32,14 @@ internal sealed class DemoRestart(DemoSystem system, DemoBidders bidders, DemoMo
         await system.StartBidderAsync(slot, CancellationToken.None).ConfigureAwait(false);
 
         var client = DemoRunner.Client(system.BidderUrls[slot]);
-        var waited = Stopwatch.StartNew();
-        while (!await ReadyAsync(client).ConfigureAwait(false))
+        try
         {
-            if (waited.Elapsed > s_readyWithin)
-            {
-                client.Dispose();
-                throw new InvalidOperationException($"bidder {slot} did not say ready within {s_readyWithin.TotalSeconds:0} s of its restart");
-            }
-
-            await Task.Delay(50, CancellationToken.None).ConfigureAwait(false);
+            await DemoSystem.WaitUntilReadyAsync(client, slot, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch
+        {
+            client.Dispose();
+            throw;
         }
 
         // Read at the moment it is ready, before it takes traffic: all of it comes from the topic (then the
@@ -63,18 +57,5 @@ internal sealed class DemoRestart(DemoSystem system, DemoBidders bidders, DemoMo
             ExchangeSpentAtReadyUsd = exchange,
             ImpressionsReadBack = after?.EventsRead,
         };
-    }
-
-    private static async Task<bool> ReadyAsync(HttpClient client)
-    {
-        try
-        {
-            using var response = await client.GetAsync("/readyz").ConfigureAwait(false);
-            return response.StatusCode == HttpStatusCode.OK;
-        }
-        catch (HttpRequestException)
-        {
-            return false;
-        }
     }
 }

@@ -121,6 +121,8 @@ internal sealed class DemoSystem : IAsyncDisposable
             for (var slot = 0; slot < bidders.Length; slot++)
             {
                 bidders[slot] = await StartBidderAsync(bidderArguments(slot), log, cancellationToken).ConfigureAwait(false);
+                using var client = DemoRunner.Client(bidderUrls[slot]);
+                await WaitUntilReadyAsync(client, slot, cancellationToken).ConfigureAwait(false);
             }
 
             var attribution = Invariant(settings.LabelDelaySeconds);
@@ -216,6 +218,38 @@ internal sealed class DemoSystem : IAsyncDisposable
             }
 
             await app.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>How long a bidder may take to serve a model and read the day's spend back before the demo gives up on it.</summary>
+    public static readonly TimeSpan ReadyWithin = TimeSpan.FromSeconds(60);
+
+    /// <summary>Waits until the bidder behind <paramref name="client"/> says ready (<c>/readyz</c>), as a load balancer would before sending it traffic.</summary>
+    /// <exception cref="InvalidOperationException">Not ready within <see cref="ReadyWithin"/>.</exception>
+    public static async Task WaitUntilReadyAsync(HttpClient client, int slot, CancellationToken cancellationToken)
+    {
+        var deadline = DateTime.UtcNow + ReadyWithin;
+        while (true)
+        {
+            try
+            {
+                using var response = await client.GetAsync("/readyz", cancellationToken).ConfigureAwait(false);
+                if (response.StatusCode == System.Net.HttpStatusCode.OK)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // Not listening yet.
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new InvalidOperationException($"bidder {slot} did not say ready within {ReadyWithin.TotalSeconds:0} s");
+            }
+
+            await Task.Delay(50, cancellationToken).ConfigureAwait(false);
         }
     }
 

@@ -199,7 +199,27 @@ public sealed class RealBidderParityTests
             UseKestrel(options => options.Listen(IPAddress.Loopback, 0));
             StartServer();
             var address = base.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-            return new HttpClient { BaseAddress = new Uri(address) };
+            var client = new HttpClient { BaseAddress = new Uri(address) };
+
+            // It bids once it serves the champion and has read the day's fleet spend back: /readyz says when.
+            var deadline = DateTime.UtcNow.AddSeconds(60);
+            while (true)
+            {
+                using (var ready = client.GetAsync("/readyz").GetAwaiter().GetResult())
+                {
+                    if (ready.StatusCode == HttpStatusCode.OK)
+                    {
+                        return client;
+                    }
+                }
+
+                if (DateTime.UtcNow > deadline)
+                {
+                    throw new TimeoutException("the bidder did not say ready within 60 s");
+                }
+
+                Thread.Sleep(10);
+            }
         }
     }
 }
