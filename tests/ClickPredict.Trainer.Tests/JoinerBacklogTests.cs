@@ -11,16 +11,19 @@ public class JoinerBacklogTests
     /// broker hands them out, not at the pace they were logged, and not at the same pace as each other
     /// (a fetch holds ten times as many win notices as bids). The event clock waits for the laggiest
     /// input, so every won bid is still joined with its win notice and its clicks, exactly once. With two
-    /// consumers in the process, the two members split the partitions and write through one producer.
+    /// consumers in the process, the two members split the partitions and write through one producer. Bids
+    /// come one per message or, as the bidder logs them, in per-partition batches the joiner splits.
     /// </summary>
     [Theory]
-    [InlineData(1)]
-    [InlineData(2)]
-    public async Task Joiner_CatchingUpOnABacklog_JoinsEveryWonBidOnceWithItsClicks(int consumers)
+    [InlineData(1, 0)]
+    [InlineData(2, 0)]
+    [InlineData(2, 32)]
+    public async Task Joiner_CatchingUpOnABacklog_JoinsEveryWonBidOnceWithItsClicks(int consumers, int bidBatch)
     {
         using var directory = TestSupport.Directory();
         using var cluster = TestSupport.Cluster();
         var auctions = SimAuctions.Make(20_000, seed: 21);
+        auctions.BidBatch = bidBatch;
         var expected = auctions.Expected;
         using (var producer = TestSupport.Producer(cluster.BootstrapServers))
         {

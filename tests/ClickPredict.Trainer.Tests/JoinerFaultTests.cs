@@ -15,19 +15,22 @@ public class JoinerFaultTests
     /// With frequent checkpoints the kill falls between two of them (some examples are in a checkpoint,
     /// some only in Kafka); with none before the kill, everything the first trainer emitted must be found
     /// by the restarted one's recovery scan. With two consumers, each member's partitions are checkpointed
-    /// and recovered on their own, and the restart may hand a partition to the other member.
+    /// and recovered on their own, and the restart may hand a partition to the other member. With bids in
+    /// batches (as the bidder logs them), a batch is one offset: all its bids are in a checkpoint or none.
     /// </summary>
     [Theory]
-    [InlineData(300, 1)]
-    [InlineData(600_000, 1)]
-    [InlineData(300, 2)]
-    public async Task Trainer_KilledMidStreamAndRestarted_LosesAndDuplicatesNoExample(int checkpointIntervalMs, int consumers)
+    [InlineData(300, 1, 0)]
+    [InlineData(600_000, 1, 0)]
+    [InlineData(300, 2, 0)]
+    [InlineData(300, 1, 16)]
+    public async Task Trainer_KilledMidStreamAndRestarted_LosesAndDuplicatesNoExample(int checkpointIntervalMs, int consumers, int bidBatch)
     {
         using var directory = TestSupport.Directory();
         using var cluster = TestSupport.Cluster();
         using var producer = TestSupport.Producer(cluster.BootstrapServers);
         using var logs = new CapturingLoggerProvider();
         var auctions = SimAuctions.Make(4000);
+        auctions.BidBatch = bidBatch;
         var expected = auctions.Expected;
         var settings = TrainerHost.Defaults(cluster, directory.Path);
         settings["Trainer:Joiner:CheckpointIntervalMs"] = checkpointIntervalMs.ToString(System.Globalization.CultureInfo.InvariantCulture);

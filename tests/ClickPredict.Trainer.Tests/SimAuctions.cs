@@ -1,4 +1,5 @@
 using ClickPredict.Core.Events;
+using ClickPredict.Core.Hashing;
 using ClickPredict.Core.Simulation;
 using Confluent.Kafka;
 
@@ -20,6 +21,9 @@ internal sealed class SimAuctions
     // Clicks after the window, held back until the stream reaches their time (see Produce).
     private readonly List<(string BidId, ClickEvent Click)> _lateClicks = [];
 
+    // Bids of each partition waiting for their batch (BidBatch).
+    private readonly Dictionary<int, List<(string BidId, byte[] Event)>> _batches = [];
+
     private SimAuctions(List<Auction> auctions, int attributionMs)
     {
         Auctions = auctions;
@@ -27,6 +31,13 @@ internal sealed class SimAuctions
     }
 
     public List<Auction> Auctions { get; }
+
+    /// <summary>
+    /// When above 0, bids go out as the bidder batches them (docs/TRAINER.md): per partition of their bid id,
+    /// this many to a <see cref="BidEventBatch"/> keyed by its first bid id (the rest at the end of each
+    /// <see cref="Produce"/>), so a bid may reach its topic after its win notice reached theirs.
+    /// </summary>
+    public int BidBatch { get; set; }
 
     /// <summary>Bid id to expected label, for every auction that must become an example.</summary>
     public Dictionary<string, bool> Expected => Auctions.Where(a => a.Impression is not null).ToDictionary(a => a.BidId, a => a.ExpectedClicked, StringComparer.Ordinal);
@@ -110,7 +121,7 @@ internal sealed class SimAuctions
                 Send(producer, TestSupport.Impressions, a.BidId, EventSerializer.Serialize(a.Impression));
             }
 
-            Send(producer, TestSupport.Bids, a.BidId, EventSerializer.Serialize(a.Bid));
+            SendBid(producer, a);
             if (!a.ImpressionFirst && a.Impression is not null)
             {
                 Send(producer, TestSupport.Impressions, a.BidId, EventSerializer.Serialize(a.Impression));
@@ -139,10 +150,54 @@ internal sealed class SimAuctions
             }
         }
 
+        foreach (var batch in _batches.Values.Where(b => b.Count > 0))
+        {
+            SendBatch(producer, batch);
+        }
+
         if (producer.Flush(TestSupport.Patience) != 0)
         {
             throw new InvalidOperationException("the test producer could not deliver its events");
         }
+    }
+
+    private void SendBid(IProducer<string, byte[]> producer, Auction a)
+    {
+        var bid = EventSerializer.Serialize(a.Bid);
+        if (BidBatch == 0)
+        {
+            Send(producer, TestSupport.Bids, a.BidId, bid);
+            return;
+        }
+
+        var partition = KeyPartitioner.Partition(System.Text.Encoding.UTF8.GetBytes(a.BidId), TestSupport.Partitions);
+        if (!_batches.TryGetValue(partition, out var batch))
+        {
+            _batches[partition] = batch = [];
+        }
+
+        batch.Add((a.BidId, bid));
+        if (batch.Count == BidBatch)
+        {
+            SendBatch(producer, batch);
+        }
+    }
+
+    private static void SendBatch(IProducer<string, byte[]> producer, List<(string BidId, byte[] Event)> events)
+    {
+        var used = BidEventBatch.HeaderLength + events.Sum(e => e.Event.Length);
+        var message = new byte[BidEventBatch.PaddedLength(used)];
+        var at = BidEventBatch.HeaderLength;
+        foreach (var (_, e) in events)
+        {
+            e.CopyTo(message, at);
+            at += e.Length;
+        }
+
+        BidEventBatch.WriteHeader(message);
+        BidEventBatch.Finish(message, used, events.Count);
+        Send(producer, TestSupport.Bids, events[0].BidId, message);
+        events.Clear();
     }
 
     private static void Send(IProducer<string, byte[]> producer, string topic, string key, byte[] value) =>

@@ -1,60 +1,39 @@
-using System.Security.Cryptography;
-using System.Text;
 using ClickPredict.Bidder.Diagnostics;
 using ClickPredict.Bidder.Models;
-using ClickPredict.Bidder.Options;
 using ClickPredict.Core.Registry;
-using Microsoft.Extensions.Options;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace ClickPredict.Bidder.Api;
 
 /// <summary>
 /// <c>GET /admin/model</c> (the serving model, its lineage from the registry, what was refused) and
 /// <c>POST /admin/model/rollback</c> (back to the previous model; the bidder keeps it until the
-/// registry names a new champion). Both need <c>Authorization: Bearer {Admin:Token}</c>, compared in
-/// constant time; without a configured token the admin API is off (403).
+/// registry names a new champion). Both sit behind <see cref="AdminTokenFilter"/>:
+/// <c>Authorization: Bearer {Admin:Token}</c>, compared in constant time; without a configured token the
+/// admin API is off (403).
 /// </summary>
 internal static class AdminApi
 {
     public static IEndpointRouteBuilder MapAdminApi(this IEndpointRouteBuilder app)
     {
-        var services = app.ServiceProvider;
-        var token = services.GetRequiredService<IOptions<AdminOptions>>().Value.Token;
-        var guard = new AdminGuard(token, services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(AdminApi).FullName!));
-        var holder = services.GetRequiredService<ModelHolder>();
-        var watcher = services.GetRequiredService<ModelWatcher>();
-        var metrics = services.GetRequiredService<BidderMetrics>();
-
-        app.MapGet("/admin/model", http => GetModel(http, guard, holder, watcher));
-        app.MapPost("/admin/model/rollback", http => Rollback(http, guard, holder, watcher, metrics));
+        var admin = app.MapGroup("/admin").AddEndpointFilter<AdminTokenFilter>();
+        admin.MapGet("/model", GetModel);
+        admin.MapPost("/model/rollback", Rollback);
         return app;
     }
 
-    private static Task GetModel(HttpContext http, AdminGuard guard, ModelHolder holder, ModelWatcher watcher)
+    public static Ok<ModelView> GetModel(ModelHolder holder, ModelWatcher watcher) => TypedResults.Ok(View(holder, watcher));
+
+    public static Results<Ok<ModelView>, Conflict<ErrorView>> Rollback(ModelHolder holder, ModelWatcher watcher, BidderMetrics metrics, ILoggerFactory loggers)
     {
-        if (guard.Refuse(http) is { } refusal)
-        {
-            return refusal;
-        }
-
-        return http.Response.WriteAsJsonAsync(View(holder, watcher), AdminJsonContext.Default.ModelView);
-    }
-
-    private static Task Rollback(HttpContext http, AdminGuard guard, ModelHolder holder, ModelWatcher watcher, BidderMetrics metrics)
-    {
-        if (guard.Refuse(http) is { } refusal)
-        {
-            return refusal;
-        }
-
         if (!holder.TryRollback(out var from, out var to))
         {
-            return ErrorBody.WriteAsync(http, 409, "no_previous_model", "there is no previous model to roll back to");
+            return TypedResults.Conflict(new ErrorView("no_previous_model", "there is no previous model to roll back to"));
         }
 
         metrics.ModelSwapped("rollback");
-        Log.RolledBack(guard.Logger, from?.Label ?? "nothing", to!.Label);
-        return http.Response.WriteAsJsonAsync(View(holder, watcher), AdminJsonContext.Default.ModelView);
+        Log.RolledBack(loggers.CreateLogger(typeof(AdminApi).FullName!), from?.Label ?? "nothing", to!.Label);
+        return TypedResults.Ok(View(holder, watcher));
     }
 
     internal static ModelView View(ModelHolder holder, ModelWatcher watcher)
@@ -118,37 +97,4 @@ internal static class AdminApi
         LoadedUtc = m.LoadedUtc,
         Metrics = m.Model.Info.Metrics,
     };
-
-    /// <summary>Bearer-token check in constant time: both sides are hashed first, so even lengths do not leak.</summary>
-    private sealed class AdminGuard(string? token, ILogger logger)
-    {
-        private readonly byte[]? _tokenHash = string.IsNullOrEmpty(token) ? null : SHA256.HashData(Encoding.UTF8.GetBytes(token));
-
-        public ILogger Logger => logger;
-
-        /// <summary>Null when the request may proceed; otherwise the refusal being written.</summary>
-        public Task? Refuse(HttpContext http)
-        {
-            if (_tokenHash is null)
-            {
-                Log.AdminRefused(logger, http.Connection.RemoteIpAddress?.ToString(), "the admin API is off (Admin:Token not set)");
-                return ErrorBody.WriteAsync(http, 403, "admin_disabled", "the admin API is off: set Admin:Token to enable it");
-            }
-
-            var header = http.Request.Headers.Authorization.ToString();
-            const string Scheme = "Bearer ";
-            if (header.StartsWith(Scheme, StringComparison.OrdinalIgnoreCase))
-            {
-                var given = SHA256.HashData(Encoding.UTF8.GetBytes(header[Scheme.Length..].Trim()));
-                if (CryptographicOperations.FixedTimeEquals(given, _tokenHash))
-                {
-                    return null;
-                }
-            }
-
-            Log.AdminRefused(logger, http.Connection.RemoteIpAddress?.ToString(), "missing or wrong bearer token");
-            http.Response.Headers.WWWAuthenticate = "Bearer";
-            return ErrorBody.WriteAsync(http, 401, "unauthorized", "send Authorization: Bearer <Admin:Token>");
-        }
-    }
 }

@@ -76,10 +76,15 @@ internal sealed class RefusalView
     public DateTimeOffset AtUtc { get; init; }
 }
 
+/// <summary>
+/// The admin and status endpoints' JSON, source-generated: the bidder's HTTP JSON options resolve these types
+/// here first (see <c>AddBidder</c>), with camel-case names, nulls left out and non-finite numbers as strings.
+/// </summary>
 [JsonSourceGenerationOptions(
     PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-    NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
-    WriteIndented = true)]
+    NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals)]
 [JsonSerializable(typeof(ModelView))]
-internal sealed partial class AdminJsonContext : JsonSerializerContext;
+[JsonSerializable(typeof(Status.StatusView))]
+[JsonSerializable(typeof(ErrorView))]
+internal sealed partial class BidderApiJsonContext : JsonSerializerContext;

@@ -149,7 +149,7 @@ internal sealed class BidHandler
                 }
 
                 Completed(ctx, formatName, "bid", start);
-                _events.Bids(ctx, ctx.EventBuffer);
+                _events.Bids(ctx);
             }
             else
             {

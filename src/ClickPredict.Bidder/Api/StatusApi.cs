@@ -4,6 +4,7 @@ using ClickPredict.Bidder.Models;
 using ClickPredict.Bidder.Options;
 using ClickPredict.Bidder.Status;
 using ClickPredict.Core.Registry;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
 namespace ClickPredict.Bidder.Api;
@@ -11,47 +12,46 @@ namespace ClickPredict.Bidder.Api;
 /// <summary>
 /// The live status page: <c>GET /</c> is one self-contained HTML file (no external scripts or fonts)
 /// that polls <c>GET /status.json</c> and draws the serving model and its lineage, live log loss and
-/// calibration over time, QPS and latency, and the retrain policy's last decisions.
+/// calibration over time, QPS and latency, and the retrain policy's last decisions. Off with <c>Status:Enabled=false</c>.
 /// </summary>
 internal static class StatusApi
 {
     private const string PageResource = "ClickPredict.Bidder.Status.status.html";
 
+    private static readonly Lazy<byte[]> s_page = new(LoadPage);
+
     public static IEndpointRouteBuilder MapStatusApi(this IEndpointRouteBuilder app)
     {
-        var services = app.ServiceProvider;
-        var options = services.GetRequiredService<IOptions<StatusOptions>>().Value;
-        if (!options.Enabled)
+        if (!app.ServiceProvider.GetRequiredService<IOptions<StatusOptions>>().Value.Enabled)
         {
             return app;
         }
 
-        var page = LoadPage();
-        var status = services.GetRequiredService<LiveStatus>();
-        var holder = services.GetRequiredService<ModelHolder>();
-        var watcher = services.GetRequiredService<ModelWatcher>();
-        var budgets = services.GetRequiredService<BudgetLedger>();
-        var reader = services.GetRequiredService<SpendReader>();
-        app.MapGet("/", (HttpContext http) =>
-        {
-            http.Response.ContentType = "text/html; charset=utf-8";
-            http.Response.Headers.CacheControl = "no-store";
-            return http.Response.Body.WriteAsync(page).AsTask();
-        });
-        app.MapGet("/status.json", (HttpContext http) =>
-        {
-            http.Response.Headers.CacheControl = "no-store";
-            return http.Response.WriteAsJsonAsync(View(status, holder, watcher, options, FleetView.Of(budgets, reader)), StatusJsonContext.Default.StatusView);
-        });
+        _ = s_page.Value;
+        app.MapGet("/", GetPage);
+        app.MapGet("/status.json", GetStatus);
         return app;
     }
 
-    internal static StatusView View(LiveStatus status, ModelHolder holder, ModelWatcher watcher, StatusOptions options, FleetView fleet)
+    public static FileContentHttpResult GetPage(HttpResponse response)
+    {
+        response.Headers.CacheControl = "no-store";
+        return TypedResults.Bytes(s_page.Value, "text/html; charset=utf-8");
+    }
+
+    public static Ok<StatusView> GetStatus(HttpResponse response, [AsParameters] StatusSources sources)
+    {
+        response.Headers.CacheControl = "no-store";
+        return TypedResults.Ok(View(sources));
+    }
+
+    internal static StatusView View(StatusSources sources)
     {
         IReadOnlyList<RegistryEntry> publishes = [];
+        var registry = sources.Watcher.Registry;
         try
         {
-            publishes = [.. watcher.Registry.ReadIndex().Versions.Reverse().Take(20)];
+            publishes = [.. registry.ReadIndex().Versions.Reverse().Take(20)];
         }
         catch (RegistryException)
         {
@@ -60,17 +60,17 @@ internal static class StatusApi
 
         return new StatusView
         {
-            GeneratedUtc = DateTimeOffset.UtcNow,
-            BucketSeconds = status.BucketSeconds,
-            LabelDelaySeconds = options.LabelDelaySeconds,
-            Model = AdminApi.View(holder, watcher),
+            GeneratedUtc = sources.Time.GetUtcNow(),
+            BucketSeconds = sources.Status.BucketSeconds,
+            LabelDelaySeconds = sources.Options.Value.LabelDelaySeconds,
+            Model = AdminApi.View(sources.Holder, sources.Watcher),
             Publishes = publishes,
-            Decisions = [.. watcher.Registry.ReadDecisions().Reverse().Take(20)],
-            Series = status.Series(),
-            PendingImpressions = status.Pending,
-            UntrackedWins = status.Untracked,
-            UnscoredWins = status.Unscored,
-            Fleet = fleet,
+            Decisions = [.. registry.ReadDecisions().Reverse().Take(20)],
+            Series = sources.Status.Series(),
+            PendingImpressions = sources.Status.Pending,
+            UntrackedWins = sources.Status.Untracked,
+            UnscoredWins = sources.Status.Unscored,
+            Fleet = FleetView.Of(sources.Budgets, sources.Reader),
         };
     }
 
@@ -82,4 +82,14 @@ internal static class StatusApi
         stream.CopyTo(copy);
         return copy.ToArray();
     }
+
+    /// <summary>What <c>/status.json</c> reads, from the bidder's services.</summary>
+    internal readonly record struct StatusSources(
+        LiveStatus Status,
+        ModelHolder Holder,
+        ModelWatcher Watcher,
+        IOptions<StatusOptions> Options,
+        BudgetLedger Budgets,
+        SpendReader Reader,
+        TimeProvider Time);
 }

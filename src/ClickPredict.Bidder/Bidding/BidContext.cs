@@ -66,6 +66,12 @@ internal sealed class BidContext
     /// <summary>Where bid events are serialised (after the response is written).</summary>
     public ArrayBufferWriter<byte> EventBuffer { get; } = new(2048);
 
+    /// <summary>
+    /// The fields of each bid's event (a MessagePack map), written when the bid is placed from the values
+    /// its imp was scored with, so the event log extracts nothing again (see <see cref="PlacedBid.Fields"/>).
+    /// </summary>
+    public ArrayBufferWriter<byte> EventFields { get; } = new(2048);
+
     /// <summary>This context's keyed HMAC for signing notice URLs (set by the response writer on first use).</summary>
     public System.Security.Cryptography.IncrementalHash? Mac { get; set; }
 
@@ -87,6 +93,9 @@ internal sealed class BidContext
 
     public long StartTimestamp { get; set; }
 
+    /// <summary>Whether <see cref="Values"/> holds this request's request-level fields (then each further imp re-extracts only its own).</summary>
+    public bool RequestFieldsExtracted { get; set; }
+
     /// <summary>The furthest reason an imp got no bid (see <see cref="NoBidReason"/>'s order).</summary>
     public NoBidReason Reason { get; private set; }
 
@@ -95,11 +104,13 @@ internal sealed class BidContext
     {
         Model = null;
         Parsed = false;
+        RequestFieldsExtracted = false;
         BidCount = 0;
         Reason = NoBidReason.None;
         BidCurrency = Currency.Usd;
         Array.Clear(CampaignStates);
         Output.ResetWrittenCount();
+        EventFields.ResetWrittenCount();
         Json.Reset(Output);
     }
 
@@ -142,5 +153,8 @@ internal sealed class BidContext
     public void ClearBids() => BidCount = 0;
 }
 
-/// <summary>One bid of a response: an imp, the creative chosen for it, its price and the pCTR it came from.</summary>
-internal readonly record struct PlacedBid(UInt128 Id, int ImpIndex, Creative Creative, decimal Price, decimal PriceUsd, double Pctr);
+/// <summary>
+/// One bid of a response: an imp, the creative chosen for it, its price and the pCTR it came from, and
+/// where its event's fields are in <see cref="BidContext.EventFields"/> (empty when events are off).
+/// </summary>
+internal readonly record struct PlacedBid(UInt128 Id, int ImpIndex, Creative Creative, decimal Price, decimal PriceUsd, double Pctr, Range Fields = default);

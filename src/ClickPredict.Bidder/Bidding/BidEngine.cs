@@ -1,5 +1,6 @@
 using System.Buffers;
 using ClickPredict.Bidder.Campaigns;
+using ClickPredict.Bidder.Events;
 using ClickPredict.Bidder.Models;
 using ClickPredict.Core.OpenRtb;
 
@@ -27,6 +28,7 @@ internal sealed partial class BidEngine
     private readonly decimal _shading;
     private readonly int _defaultTMaxMs;
     private readonly int _networkAllowanceMs;
+    private readonly bool _captureEventFields;
 
     public BidEngine(
         CampaignCatalog catalog,
@@ -49,6 +51,7 @@ internal sealed partial class BidEngine
         _shading = settings.FirstPriceShading;
         _defaultTMaxMs = settings.DefaultTMaxMs;
         _networkAllowanceMs = settings.NetworkAllowanceMs;
+        _captureEventFields = settings.CaptureEventFields;
     }
 
     public CampaignCatalog Catalog => _catalog;
@@ -231,15 +234,19 @@ internal sealed partial class BidEngine
             return;
         }
 
-        OpenRtbScorer.Score(
-            model.Model,
-            request,
-            impIndex,
-            ctx.ReceivedUtc,
-            ctx.Exchange.NameUtf8,
-            ctx.Candidates.AsSpan(0, count),
-            ctx.Values,
-            ctx.Pctrs);
+        // The request's fields once per request, then only each further imp's own: shared by the scorer
+        // and, for the imp's bid, by its event (written below), so nothing is extracted twice.
+        if (ctx.RequestFieldsExtracted)
+        {
+            OpenRtbFieldExtractor.ExtractImp(request, impIndex, ctx.Values);
+        }
+        else
+        {
+            OpenRtbFieldExtractor.ExtractRequest(request, impIndex, ctx.ReceivedUtc, ctx.Exchange.NameUtf8, ctx.Values);
+            ctx.RequestFieldsExtracted = true;
+        }
+
+        OpenRtbScorer.ScoreExtracted(model.Model, ctx.Values, new AdCandidateSlots(ctx.Candidates.AsSpan(0, count)), ctx.Pctrs);
 
         var floor = (decimal)imp.BidFloor;
         var best = -1;
@@ -276,7 +283,17 @@ internal sealed partial class BidEngine
 
         var creative = ctx.CandidateCreatives[best];
         var priceUsd = bestPrice / ctx.BidCurrency.PerUsd;
-        ctx.AddBid(new PlacedBid(_ids.Next(), impIndex, creative, bestPrice, priceUsd, ctx.Pctrs[best]));
+        var fields = default(Range);
+        if (_captureEventFields)
+        {
+            // The event's fields as the scorer saw them, with the chosen creative's own.
+            OpenRtbFieldExtractor.ExtractCandidate(creative.Candidate, ctx.Values);
+            var start = ctx.EventFields.WrittenCount;
+            BidEventWriter.WriteFields(ctx.EventFields, ctx.Values);
+            fields = start..ctx.EventFields.WrittenCount;
+        }
+
+        ctx.AddBid(new PlacedBid(_ids.Next(), impIndex, creative, bestPrice, priceUsd, ctx.Pctrs[best], fields));
     }
 
     /// <summary>Fills the context's candidate list with the eligible creatives of the imp's offered sizes.</summary>
@@ -366,5 +383,5 @@ internal enum BodyFormat
     MessagePack,
 }
 
-/// <summary>The engine's settings, taken once from the options.</summary>
-internal sealed record BidEngineSettings(BidRequestLimits Limits, decimal FirstPriceShading, int DefaultTMaxMs, int NetworkAllowanceMs);
+/// <summary>The engine's settings, taken once from the options; <paramref name="CaptureEventFields"/> when bids are logged (their fields are kept at placement).</summary>
+internal sealed record BidEngineSettings(BidRequestLimits Limits, decimal FirstPriceShading, int DefaultTMaxMs, int NetworkAllowanceMs, bool CaptureEventFields = false);

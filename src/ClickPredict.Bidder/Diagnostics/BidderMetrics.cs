@@ -25,8 +25,6 @@ internal sealed class BidderMetrics
     private readonly Counter<long> _events;
     private readonly Counter<long> _fleetEvents;
     private readonly Histogram<double> _fleetLag;
-    private double _pctrSum;
-    private long _pctrCount;
 
     public BidderMetrics(IMeterFactory meterFactory)
     {
@@ -60,16 +58,6 @@ internal sealed class BidderMetrics
 
     public Meter Meter { get; }
 
-    /// <summary>Mean pCTR of the bids placed since the serving model was put in (0 before the first).</summary>
-    public double MeanPctrSinceSwap
-    {
-        get
-        {
-            var count = Interlocked.Read(ref _pctrCount);
-            return count == 0 ? 0 : Volatile.Read(ref _pctrSum) / count;
-        }
-    }
-
     public void Request(string format, string outcome, double seconds)
     {
         if (_requests.Enabled)
@@ -90,25 +78,11 @@ internal sealed class BidderMetrics
             _bids.Add(1);
         }
 
+        // Its sum and count give the mean pCTR over any window (no running mean of our own to keep in step).
         if (_pctr.Enabled)
         {
             _pctr.Record(pctr);
         }
-
-        // The running mean behind the clickpredict.bidder.pctr.mean gauge.
-        var sum = Volatile.Read(ref _pctrSum);
-        while (true)
-        {
-            var seen = Interlocked.CompareExchange(ref _pctrSum, sum + pctr, sum);
-            if (seen.Equals(sum))
-            {
-                break;
-            }
-
-            sum = seen;
-        }
-
-        Interlocked.Increment(ref _pctrCount);
     }
 
     public void NoBid(string reason)
@@ -145,8 +119,6 @@ internal sealed class BidderMetrics
 
     public void ModelSwapped(string trigger)
     {
-        Volatile.Write(ref _pctrSum, 0);
-        Interlocked.Exchange(ref _pctrCount, 0);
         if (_modelSwaps.Enabled)
         {
             RecordSwap(trigger);
@@ -161,11 +133,12 @@ internal sealed class BidderMetrics
         }
     }
 
-    public void Event(string topic, bool queued)
+    /// <summary><paramref name="count"/> events of <paramref name="topic"/> handed to Kafka (queued) or dropped.</summary>
+    public void Events(string topic, bool queued, int count)
     {
         if (_events.Enabled)
         {
-            RecordEvent(topic, queued ? "queued" : "dropped");
+            RecordEvents(topic, queued ? "queued" : "dropped", count);
         }
     }
 
@@ -207,6 +180,6 @@ internal sealed class BidderMetrics
     private void RecordSwap(string trigger) => _modelSwaps.Add(1, new KeyValuePair<string, object?>("trigger", trigger));
 
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private void RecordEvent(string topic, string outcome) =>
-        _events.Add(1, new KeyValuePair<string, object?>("topic", topic), new KeyValuePair<string, object?>("outcome", outcome));
+    private void RecordEvents(string topic, string outcome, int count) =>
+        _events.Add(count, new KeyValuePair<string, object?>("topic", topic), new KeyValuePair<string, object?>("outcome", outcome));
 }

@@ -2,7 +2,7 @@ using Microsoft.Extensions.Logging;
 
 namespace ClickPredict.Bidder.Diagnostics;
 
-/// <summary>The bidder's log messages, source-generated. Next free event id: 24.</summary>
+/// <summary>The bidder's log messages, source-generated. Next free event id: 25.</summary>
 internal static partial class Log
 {
     [LoggerMessage(1, LogLevel.Information, "Campaigns loaded from {Path}: {Advertisers} advertisers, {Campaigns} campaigns, {Creatives} creatives")]
@@ -73,4 +73,7 @@ internal static partial class Log
 
     [LoggerMessage(23, LogLevel.Warning, "{Count} charges of an earlier day never came back from the impressions topic (their events were dropped); they counted in this bidder's spend that day only")]
     public static partial void FleetPendingLost(ILogger logger, int count);
+
+    [LoggerMessage(24, LogLevel.Information, "Bid events are batched by the {Partitions} partitions of {Topic}")]
+    public static partial void BidEventsBatched(ILogger logger, string topic, int partitions);
 }

@@ -12,13 +12,15 @@ namespace ClickPredict.Bidder.Events;
 /// building the object and its dictionary of strings: the same bytes <see cref="EventSerializer"/>
 /// writes for the contract (an array of its 17 keys, the price as MessagePack-CSharp writes a
 /// decimal: its invariant text), which the trainer reads back with <see cref="EventSerializer"/>.
+/// The fields map is written when the bid is placed (<see cref="WriteFields"/>, from the values its imp
+/// was scored with) and copied into the event as it is (<see cref="Write"/>).
 /// </summary>
 internal static class BidEventWriter
 {
     private const int BidEventKeys = 17;
 
-    /// <summary>Writes the event of <paramref name="bid"/>; <paramref name="values"/> holds the request's and the bid creative's fields.</summary>
-    public static void Write(IBufferWriter<byte> output, BidContext ctx, in PlacedBid bid, FieldValues values)
+    /// <summary>Writes the event of <paramref name="bid"/>, its fields from <see cref="BidContext.EventFields"/>.</summary>
+    public static void Write(IBufferWriter<byte> output, BidContext ctx, in PlacedBid bid)
     {
         var request = ctx.Request;
         var model = ctx.Model!;
@@ -46,6 +48,14 @@ internal static class BidEventWriter
         w.WriteString(creative.IdUtf8);                                  // 13 CreativeId
         w.WriteString(creative.Campaign.Advertiser.IdUtf8);              // 14 AdvertiserId
         w.WriteString("openrtb"u8);                                      // 15 Schema
+        w.WriteRaw(ctx.EventFields.WrittenSpan[bid.Fields]);             // 16 Fields
+        w.Flush();
+    }
+
+    /// <summary>Writes the present fields of <paramref name="values"/> as the event's map of field name to value, in schema order.</summary>
+    public static void WriteFields(IBufferWriter<byte> output, FieldValues values)
+    {
+        scoped var w = new MessagePackWriter(output);
         var schema = values.Schema;
         var present = 0;
         for (var i = 0; i < schema.Count; i++)
@@ -53,7 +63,7 @@ internal static class BidEventWriter
             present += values.IsMissing(i) ? 0 : 1;
         }
 
-        w.WriteMapHeader(present);                                       // 16 Fields
+        w.WriteMapHeader(present);
         for (var i = 0; i < schema.Count; i++)
         {
             if (!values.IsMissing(i))

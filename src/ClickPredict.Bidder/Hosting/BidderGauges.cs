@@ -6,7 +6,7 @@ using ClickPredict.Bidder.Notices;
 
 namespace ClickPredict.Bidder.Hosting;
 
-/// <summary>The bidder's observed values, read when metrics are collected: serving model, mean pCTR, spend today, notices tracked.</summary>
+/// <summary>The bidder's observed values, read when metrics are collected: serving model, spend today, notices tracked.</summary>
 internal sealed class BidderGauges
 {
     public BidderGauges(BidderMetrics metrics, ModelHolder models, BudgetLedger budgets, NoticeLedger notices)
@@ -19,11 +19,6 @@ internal sealed class BidderGauges
                 : new Measurement<int>(0),
             "{version}",
             "Version of the model in service (0 before one is loaded).");
-        meter.CreateObservableGauge(
-            "clickpredict.bidder.pctr.mean",
-            () => metrics.MeanPctrSinceSwap,
-            "1",
-            "Mean pCTR of the bids placed since the serving model went in.");
         meter.CreateObservableGauge(
             "clickpredict.bidder.campaign.spend_today_usd",
             () => SpendToday(budgets),

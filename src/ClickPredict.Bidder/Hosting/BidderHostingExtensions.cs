@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using ClickPredict.Bidder.Api;
 using ClickPredict.Bidder.Bidding;
 using ClickPredict.Bidder.Campaigns;
@@ -92,14 +93,20 @@ internal static class BidderHostingExtensions
                 sp.GetRequiredService<BidResponseWriter>(),
                 sp.GetRequiredService<BidIds>(),
                 sp.GetRequiredService<TimeProvider>(),
-                new BidEngineSettings(BidRequestLimits.Default, bidder.FirstPriceShading, bidder.DefaultTMaxMs, bidder.NetworkAllowanceMs));
+                new BidEngineSettings(BidRequestLimits.Default, bidder.FirstPriceShading, bidder.DefaultTMaxMs, bidder.NetworkAllowanceMs, CaptureEventFields: bidder.LogEvents));
         });
         // Events go to Kafka (the embedded broker unless Kafka:BootstrapServers names a cluster).
         builder.AddClickPredictKafka();
-        services.AddSingleton<KafkaEventTransport>();
-        services.AddSingleton(sp => new EventLog(
-            sp.GetRequiredService<IOptions<BidderOptions>>().Value.LogEvents ? sp.GetRequiredService<KafkaEventTransport>() : null,
-            sp.GetRequiredService<BidderMetrics>()));
+        services.AddSingleton<IEventTransport, KafkaEventTransport>();
+        services.AddSingleton(sp =>
+        {
+            var bidder = sp.GetRequiredService<IOptions<BidderOptions>>().Value;
+            return new EventLog(
+                bidder.LogEvents ? sp.GetRequiredService<IEventTransport>() : null,
+                sp.GetRequiredService<BidderMetrics>(),
+                sp.GetRequiredService<TimeProvider>(),
+                new EventLogSettings(bidder.EventBatchBytes, bidder.EventFlushMs, bidder.EventBufferKb * 1024));
+        });
         services.AddSingleton(sp =>
         {
             var bidder = sp.GetRequiredService<IOptions<BidderOptions>>().Value;
@@ -144,6 +151,14 @@ internal static class BidderHostingExtensions
         // The fleet's spend, read back from the impressions topic (no bids until today's is read).
         services.AddSingleton<SpendReader>();
         services.AddHostedService(sp => sp.GetRequiredService<SpendReader>());
+
+        // The admin and status endpoints' typed results: source-generated JSON, nulls left out.
+        services.ConfigureHttpJsonOptions(json =>
+        {
+            json.SerializerOptions.TypeInfoResolverChain.Insert(0, BidderApiJsonContext.Default);
+            json.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
+            json.SerializerOptions.NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals;
+        });
 
         services.AddOptions<KestrelServerOptions>().Configure<IOptions<BidderOptions>>((kestrel, bidder) =>
         {

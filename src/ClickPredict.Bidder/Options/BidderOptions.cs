@@ -68,6 +68,22 @@ public sealed class BidderOptions
     public bool LogEvents { get; set; } = true;
 
     /// <summary>
+    /// <c>Bidder:EventBatchBytes</c>: bid events of one partition go to Kafka together, in one message of up
+    /// to this many bytes (before padding, at most an eighth more), which the trainer's joiner splits again.
+    /// 0 sends each bid event as a message of its own. Default 32768.
+    /// </summary>
+    public int EventBatchBytes { get; set; } = 32 * 1024;
+
+    /// <summary><c>Bidder:EventFlushMs</c>: how often bid events are handed to Kafka: the longest a bid event waits. Default 10.</summary>
+    public int EventFlushMs { get; set; } = 10;
+
+    /// <summary>
+    /// <c>Bidder:EventBufferKb</c>: per thread that bids, the buffer its bid events wait in until they are
+    /// handed to Kafka (rounded up to a power of two); a full buffer drops events, counted. Default 1024.
+    /// </summary>
+    public int EventBufferKb { get; set; } = 1024;
+
+    /// <summary>
     /// <c>Bidder:InlineScheduling</c>: run each request on the socket event thread that read it instead of
     /// handing it to the thread pool (Kestrel's <c>UnsafePreferInlineScheduling</c>, and in the bidder's own
     /// process the runtime's inline socket completions, see <see cref="Hosting.InlineSockets"/>). No thread

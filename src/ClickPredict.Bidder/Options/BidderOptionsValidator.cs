@@ -59,6 +59,21 @@ internal sealed class BidderOptionsValidator : IValidateOptions<BidderOptions>
             failures.Add($"{S}:NetworkAllowanceMs must be between 0 and 10000 (got {options.NetworkAllowanceMs})");
         }
 
+        if (options.EventBatchBytes != 0 && options.EventBatchBytes is < 4_096 or > 900_000)
+        {
+            failures.Add($"{S}:EventBatchBytes must be 0 (no batching) or between 4096 and 900000 (got {options.EventBatchBytes})");
+        }
+
+        if (options.EventFlushMs is < 1 or > 1_000)
+        {
+            failures.Add($"{S}:EventFlushMs must be between 1 and 1000 (got {options.EventFlushMs})");
+        }
+
+        if (options.EventBufferKb is < 64 or > 65_536)
+        {
+            failures.Add($"{S}:EventBufferKb must be between 64 and 65536 (got {options.EventBufferKb})");
+        }
+
         if (options.FirstPriceShading is <= 0m or > 1m)
         {
             failures.Add($"{S}:FirstPriceShading must be greater than 0 and at most 1 (got {options.FirstPriceShading})");

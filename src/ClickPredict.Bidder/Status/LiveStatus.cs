@@ -7,18 +7,21 @@ namespace ClickPredict.Bidder.Status;
 /// <summary>
 /// What the status page shows over time: requests, bids and latency per time bucket, and the live
 /// log loss and calibration of the served pCTRs. Each bid's pCTR is remembered in a fixed-size table
-/// indexed by bid id (written without allocating; a newer bid may overwrite an older one in the same
-/// slot, which then goes unscored); a win notice moves the bid to the impressions waiting for their
-/// label; after <see cref="StatusOptions.LabelDelaySeconds"/> with or without a click, the impression
-/// is scored into the bucket of its win. Thread-safe.
+/// indexed by bid id (written without allocating, locking or waiting; a newer bid may overwrite an
+/// older one in the same slot, which then goes unscored); a win notice moves the bid to the impressions
+/// waiting for their label; after <see cref="StatusOptions.LabelDelaySeconds"/> with or without a
+/// click, the impression is scored into the bucket of its win. Thread-safe.
 /// </summary>
+/// <remarks>
+/// A slot is several words written one by one, so two bids landing in it at once, or a win read while a
+/// bid is written there, could see a mix of two entries. Each entry therefore carries a seal, a hash of its
+/// other words: a reader that finds the seal wrong treats the slot as holding nothing (the win counts as
+/// untracked, as for an overwritten bid), and a mix passes with a chance of about 2^-64.
+/// </remarks>
 internal sealed class LiveStatus : IDisposable
 {
-    private const int Stripes = 64;
-
     private readonly StatusBucket[] _buckets;
     private readonly TrackedBid[] _tracked;
-    private readonly object[] _stripes;
     private readonly ConcurrentDictionary<UInt128, PendingImpression> _pending = new();
     private readonly TimeProvider _time;
     private readonly long _bucketMs;
@@ -45,11 +48,6 @@ internal sealed class LiveStatus : IDisposable
 
         _tracked = new TrackedBid[options.TrackedBids];
         _shift = 64 - BitOperations.Log2((uint)options.TrackedBids);
-        _stripes = new object[Stripes];
-        for (var i = 0; i < Stripes; i++)
-        {
-            _stripes[i] = new object();
-        }
 
         _labeller = time.CreateTimer(_ => LabelDue(), null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
     }
@@ -72,24 +70,17 @@ internal sealed class LiveStatus : IDisposable
     /// <summary>Remembers a bid's pCTR for when its win notice comes (no allocation).</summary>
     public void Bid(UInt128 bidId, double pctr, long bidTimeMs)
     {
-        var slot = Slot(bidId);
-        lock (_stripes[slot & (Stripes - 1)])
-        {
-            _tracked[slot] = new TrackedBid(bidId, pctr, bidTimeMs);
-        }
+        ref var slot = ref _tracked[Slot(bidId)];
+        slot.Id = bidId;
+        slot.Pctr = pctr;
+        slot.TimeMs = bidTimeMs;
+        slot.Seal = TrackedBid.SealOf(bidId, pctr, bidTimeMs);
     }
 
     /// <summary>The bid won: its impression now waits for a click until the label delay has passed.</summary>
     public void Win(UInt128 bidId)
     {
-        var slot = Slot(bidId);
-        TrackedBid tracked;
-        lock (_stripes[slot & (Stripes - 1)])
-        {
-            tracked = _tracked[slot];
-        }
-
-        if (tracked.BidId != bidId || tracked.TimeMs == 0)
+        if (!TryGetBid(bidId, out var pctr, out _))
         {
             Interlocked.Increment(ref _untracked);
             return;
@@ -101,7 +92,18 @@ internal sealed class LiveStatus : IDisposable
             return;
         }
 
-        _pending.TryAdd(bidId, new PendingImpression(tracked.Pctr, _time.GetUtcNow().ToUnixTimeMilliseconds(), Clicked: false));
+        _pending.TryAdd(bidId, new PendingImpression(pctr, _time.GetUtcNow().ToUnixTimeMilliseconds(), Clicked: false));
+    }
+
+    /// <summary>The pCTR and time of bid <paramref name="bidId"/> if its slot still holds it, whole.</summary>
+    internal bool TryGetBid(UInt128 bidId, out double pctr, out long bidTimeMs)
+    {
+        // A copy, then checked: whatever a concurrent write did to the slot, the copy is sealed or refused.
+        var tracked = _tracked[Slot(bidId)];
+        var whole = tracked.Id == bidId && tracked.TimeMs != 0 && tracked.Seal == TrackedBid.SealOf(tracked.Id, tracked.Pctr, tracked.TimeMs);
+        pctr = whole ? tracked.Pctr : 0;
+        bidTimeMs = whole ? tracked.TimeMs : 0;
+        return whole;
     }
 
     /// <summary>The ad of a won bid was clicked.</summary>
@@ -187,7 +189,26 @@ internal sealed class LiveStatus : IDisposable
     // Fibonacci hashing of the folded id: bid ids are unique but not uniformly spread in every bit.
     private int Slot(UInt128 id) => (int)((((ulong)id ^ (ulong)(id >> 64)) * 0x9E3779B97F4A7C15UL) >> _shift);
 
-    private readonly record struct TrackedBid(UInt128 BidId, double Pctr, long TimeMs);
+    /// <summary>A remembered bid; <see cref="Seal"/> tells a whole entry from a mix of two (see the remarks above).</summary>
+    private struct TrackedBid
+    {
+        public UInt128 Id;
+        public double Pctr;
+        public long TimeMs;
+        public ulong Seal;
+
+        public static ulong SealOf(UInt128 id, double pctr, long timeMs)
+        {
+            // Each word multiplied by its own odd constant, folded, then mixed (a MurmurHash3-style finaliser);
+            // never 0, so an empty slot is never sealed.
+            var h = ((ulong)id * 0x9E3779B97F4A7C15UL) ^ ((ulong)(id >> 64) * 0xC2B2AE3D27D4EB4FUL)
+                ^ ((ulong)BitConverter.DoubleToInt64Bits(pctr) * 0x165667B19E3779F9UL) ^ ((ulong)timeMs * 0x27D4EB2F165667C5UL);
+            h ^= h >> 33;
+            h *= 0xFF51AFD7ED558CCDUL;
+            h ^= h >> 33;
+            return h | 1;
+        }
+    }
 
     private readonly record struct PendingImpression(double Pctr, long WinMs, bool Clicked);
 }

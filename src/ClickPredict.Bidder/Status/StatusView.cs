@@ -34,10 +34,3 @@ internal sealed class StatusView
     /// <summary>Today's spend per campaign as this bidder enforces it, and how it is read back from the fleet.</summary>
     public FleetView Fleet { get; init; } = new();
 }
-
-[JsonSourceGenerationOptions(
-    PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
-    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-    NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals)]
-[JsonSerializable(typeof(StatusView))]
-internal sealed partial class StatusJsonContext : JsonSerializerContext;

@@ -3,7 +3,7 @@ using ClickPredict.Core.Features;
 namespace ClickPredict.Core.OpenRtb;
 
 /// <summary>The bidder's candidates: each <see cref="AdCandidate"/> keeps its slot hashes per model (see <see cref="AdCandidate.SlotHashes"/>).</summary>
-internal readonly ref struct AdCandidateSlots(ReadOnlySpan<AdCandidate> candidates) : ICandidateSlots
+public readonly ref struct AdCandidateSlots(ReadOnlySpan<AdCandidate> candidates) : ICandidateSlots
 {
     private readonly ReadOnlySpan<AdCandidate> _candidates = candidates;
 

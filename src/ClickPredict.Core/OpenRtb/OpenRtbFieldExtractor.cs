@@ -33,6 +33,25 @@ public static class OpenRtbFieldExtractor
         values.Set(OpenRtbFields.AuctionType, request.AuctionType);
     }
 
+    /// <summary>
+    /// Rewrites the imp-scoped fields (<c>imp.*</c>) for imp <paramref name="impIndex"/>, leaving the rest:
+    /// after <see cref="ExtractRequest"/> for another imp of the same request, <paramref name="values"/>
+    /// then holds what <see cref="ExtractRequest"/> for this imp gives (candidate fields aside), without
+    /// extracting the request's other fields again.
+    /// </summary>
+    public static void ExtractImp(BidRequest request, int impIndex, FieldValues values)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(values);
+        // ExtractImp below sets some of them only when present: forget the previous imp's first.
+        values.SetMissing(OpenRtbFields.ImpSize);
+        values.SetMissing(OpenRtbFields.ImpPosition);
+        values.SetMissing(OpenRtbFields.ImpInterstitial);
+        values.SetMissing(OpenRtbFields.ImpSecure);
+        values.SetMissing(OpenRtbFields.ImpBidFloor);
+        ExtractImp(request, request.Imp(impIndex), values);
+    }
+
     /// <summary>Writes the candidate-scoped fields of <paramref name="candidate"/>, replacing the previous candidate's.</summary>
     public static void ExtractCandidate(AdCandidate candidate, FieldValues values)
     {

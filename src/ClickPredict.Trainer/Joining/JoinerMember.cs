@@ -25,6 +25,7 @@ internal sealed partial class JoinerMember : ConsumeHandler<string, byte[]>, IDi
     // counter per event costs more than the join.
     private readonly long[] _eventTally = new long[3 * ResultCount];
     private readonly long[] _exampleTally = new long[2];
+    private readonly List<BatchedBidEvent> _batch = [];
     private ConsumeLoop<string, byte[]>? _loop;
     private CancellationToken _stopping;
     private long _lastTick;
@@ -94,15 +95,53 @@ internal sealed partial class JoinerMember : ConsumeHandler<string, byte[]>, IDi
 
         state.NextOffsets[(int)topic] = result.Offset.Value + 1;
         state.LastArrivalMs = _context.NowMs();
+        if (topic == JoinTopic.Bids && result.Message.Value is { } value && BidEventBatch.IsBatch(value))
+        {
+            OnBidBatch(state, result, value);
+            return;
+        }
+
+        Apply(state, topic, result, result.Message.Key, result.Message.Value);
+    }
+
+    /// <summary>
+    /// A bidder's batch of bid events (docs/TRAINER.md): each is joined as if it were a message of its own keyed
+    /// by its bid id. They all belong to this partition (the bidder groups them by their key's partition), and
+    /// the batch is one offset, so a checkpoint covers all of them or none.
+    /// </summary>
+    private void OnBidBatch(PartitionJoin state, ConsumeResult<string, byte[]> result, byte[] batch)
+    {
+        try
+        {
+            BidEventBatch.Split(batch, _batch);
+        }
+        catch (EventFormatException e)
+        {
+            Log.JoinerMalformed(_context.Logger, result.Topic, state.Partition, result.Offset.Value, e.Message);
+            _eventTally[((int)JoinTopic.Bids * ResultCount) + (int)JoinResult.Malformed]++;
+            return;
+        }
+
+        foreach (var e in _batch)
+        {
+            // The auction keeps its bid's bytes until it finishes: a copy, not a slice of the whole batch.
+            Apply(state, JoinTopic.Bids, result, e.BidId, e.Event.ToArray());
+        }
+
+        _batch.Clear();
+    }
+
+    private void Apply(PartitionJoin state, JoinTopic topic, ConsumeResult<string, byte[]> result, string? key, byte[]? value)
+    {
         JoinResult outcome;
         try
         {
-            outcome = JoinEvents.Apply(state, topic, result.Message.Key, result.Message.Value);
+            outcome = JoinEvents.Apply(state, topic, key, value);
         }
         catch (EventFormatException e)
         {
             outcome = JoinResult.Malformed;
-            Log.JoinerMalformed(_context.Logger, result.Topic, partition, result.Offset.Value, e.Message);
+            Log.JoinerMalformed(_context.Logger, result.Topic, state.Partition, result.Offset.Value, e.Message);
         }
 
         _eventTally[((int)topic * ResultCount) + (int)outcome]++;

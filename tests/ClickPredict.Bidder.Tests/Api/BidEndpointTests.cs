@@ -297,7 +297,7 @@ public sealed class BidEndpointTests(BidderFixture fixture) : IClassFixture<Bidd
         foreach (var name in new[]
         {
             "clickpredict_bidder_requests_total", "clickpredict_bidder_bids_total", "clickpredict_bidder_request_duration_seconds_bucket",
-            "clickpredict_bidder_bid_pctr_bucket", "clickpredict_bidder_model_version", "clickpredict_bidder_pctr_mean", "clickpredict_bidder_campaign_spend_today_usd",
+            "clickpredict_bidder_bid_pctr_bucket", "clickpredict_bidder_model_version", "clickpredict_bidder_campaign_spend_today_usd",
         })
         {
             Assert.Contains(name, text, StringComparison.Ordinal);

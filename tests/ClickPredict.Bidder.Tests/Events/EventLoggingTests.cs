@@ -1,4 +1,5 @@
 using System.Net;
+using ClickPredict.Bidder.Events;
 using ClickPredict.Bidder.Tests.Infrastructure;
 using ClickPredict.Core.Events;
 using ClickPredict.Core.Features;
@@ -16,6 +17,10 @@ public sealed class EventLoggingTests(BidderFixture fixture) : IClassFixture<Bid
     [Fact]
     public async Task Events_OfABidItsWinAndItsClick_ArriveOnTheirTopicsKeyedByBidId()
     {
+        // Once the bids topic's partitions are known the bid goes in a batch (before, alone): wait, so it is a batch.
+        var transport = fixture.Factory.Services.GetRequiredService<IEventTransport>();
+        await Until.TrueAsync(() => transport.BidPartitions is not null, () => "the bids topic's partitions were never known");
+        Assert.Equal(fixture.Factory.Services.GetRequiredService<KafkaClientFactory>().Options.Partitions, transport.BidPartitions);
         var body = SimBodies.One(seed: 41);
         var bid = await _client.BidOn(body);
         var bidId = bid.GetProperty("id").GetString()!;
@@ -41,9 +46,11 @@ public sealed class EventLoggingTests(BidderFixture fixture) : IClassFixture<Bid
         }
 
         var topics = fixture.Factory.Services.GetRequiredService<KafkaClientFactory>().Options.Topics;
-        var messages = Consume(bidId, [topics.Bids, topics.Impressions, topics.Clicks], expected: 3);
+        var messages = Consume(bidId, [topics.Bids, topics.Impressions, topics.Clicks], expected: 3, out var batches);
 
+        Assert.Equal(1, batches);
         var bidEvent = EventSerializer.Deserialize<BidEvent>(Assert.Single(messages[topics.Bids]));
+        Assert.Equal(bidId, bidEvent.BidId);
         Assert.Equal(bidId, bidEvent.BidId);
         Assert.Equal(System.Text.Json.Nodes.JsonNode.Parse(body)!["id"]!.GetValue<string>(), bidEvent.RequestId);
         Assert.Equal("1", bidEvent.ImpId);
@@ -71,35 +78,54 @@ public sealed class EventLoggingTests(BidderFixture fixture) : IClassFixture<Bid
         Assert.Equal(bidId, click.BidId);
     }
 
-    /// <summary>Reads every partition of <paramref name="topics"/> from the start until <paramref name="expected"/> messages keyed <paramref name="key"/> are in (bounded).</summary>
-    private Dictionary<string, List<byte[]>> Consume(string key, string[] topics, int expected)
+    /// <summary>
+    /// Reads every partition of <paramref name="topics"/> from the start until <paramref name="expected"/> events of bid
+    /// <paramref name="key"/> are in (bounded): messages keyed by it, and on the bids topic the events of it in a batch,
+    /// which must sit in the partition its key gives (where the joiner looks for it).
+    /// </summary>
+    private Dictionary<string, List<byte[]>> Consume(string key, string[] topics, int expected, out int batches)
     {
+        var batchCount = 0;
         var clients = fixture.Factory.Services.GetRequiredService<KafkaClientFactory>();
         var found = topics.ToDictionary(t => t, _ => new List<byte[]>());
+        var batch = new List<BatchedBidEvent>();
         using var consumer = new ConsumerBuilder<string, byte[]>(clients.CreateConsumerConfig("bidder-tests-" + Guid.NewGuid().ToString("N"))).Build();
         consumer.Assign(topics.SelectMany(t => Enumerable.Range(0, clients.Options.Partitions).Select(p => new TopicPartitionOffset(t, p, Offset.Beginning))));
         var count = 0;
-        for (var attempt = 0; attempt < 150 && count < expected; attempt++)
+
+        void Take(ConsumeResult<string, byte[]>? result)
         {
-            var result = consumer.Consume(TimeSpan.FromMilliseconds(100));
-            if (result?.Message is { } message && message.Key == key)
+            if (result?.Message is not { } message)
             {
-                found[result.Topic].Add(message.Value);
+                return;
+            }
+
+            BidEventBatch.SplitMessage(message.Key, message.Value, batch);
+            foreach (var e in batch.Where(e => e.BidId == key))
+            {
+                batchCount += BidEventBatch.IsBatch(message.Value) ? 1 : 0;
+                Assert.Equal(result.Partition.Value, Partition(message.Key, clients.Options.Partitions));
+                Assert.Equal(result.Partition.Value, Partition(e.BidId, clients.Options.Partitions));
+                found[result.Topic].Add(e.Event.ToArray());
                 count++;
             }
+        }
+
+        for (var attempt = 0; attempt < 150 && count < expected; attempt++)
+        {
+            Take(consumer.Consume(TimeSpan.FromMilliseconds(100)));
         }
 
         // Anything more for this key (a second impression, say) would be a bug: give it a moment to show.
         for (var attempt = 0; attempt < 5; attempt++)
         {
-            var result = consumer.Consume(TimeSpan.FromMilliseconds(100));
-            if (result?.Message is { } message && message.Key == key)
-            {
-                found[result.Topic].Add(message.Value);
-            }
+            Take(consumer.Consume(TimeSpan.FromMilliseconds(100)));
         }
 
         consumer.Close();
+        batches = batchCount;
         return found;
     }
+
+    private static int Partition(string key, int partitions) => ClickPredict.Core.Hashing.KeyPartitioner.Partition(System.Text.Encoding.UTF8.GetBytes(key), partitions);
 }

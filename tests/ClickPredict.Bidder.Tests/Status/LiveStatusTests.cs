@@ -104,4 +104,38 @@ public sealed class LiveStatusTests : IDisposable
     }
 
     public void Dispose() => _status.Dispose();
+
+    [Fact]
+    public async Task Bids_WrittenFromManyThreadsIntoFewSlots_ReadBackWholeOrNotAtAll()
+    {
+        // 64 slots, 4 writers, 400,000 bids: slots are overwritten all the time, often by two threads at once,
+        // while a reader looks up recent ids. Each bid's pCTR and time derive from its id, so a lookup that
+        // returned another bid's words (a torn or mixed slot) would show.
+        var status = new LiveStatus(new StatusOptions { TrackedBids = 64 }, _clock);
+        long found = 0, mixed = 0, next = 1;
+        var writers = Enumerable.Range(0, 4).Select(_ => Task.Run(() =>
+        {
+            for (var i = 0; i < 100_000; i++)
+            {
+                var id = (ulong)Interlocked.Increment(ref next);
+                status.Bid(id, id / 1e9, (long)id * 3);
+            }
+        })).ToArray();
+        while (!Task.WhenAll(writers).IsCompleted)
+        {
+            var latest = (ulong)Interlocked.Read(ref next);
+            for (var id = latest; id + 200 > latest && id > 1; id--)
+            {
+                if (status.TryGetBid(id, out var pctr, out var time))
+                {
+                    found++;
+                    mixed += pctr == id / 1e9 && time == (long)id * 3 ? 0 : 1;
+                }
+            }
+        }
+
+        await Task.WhenAll(writers);
+        Assert.Equal(0, mixed);
+        Assert.True(found > 0);
+    }
 }

@@ -57,6 +57,19 @@ public sealed class RealBidderParityTests
         new ModelRegistry(registry).Publish(model, "parity test");
         await using var bidder = new Bidder(dir.Path, registry);
         var client = bidder.Client;
+        // Ready (model served, today's fleet spend read back): until then every answer is a no-bid.
+        var deadline = DateTime.UtcNow + s_patience;
+        while (true)
+        {
+            using var ready = await client.GetAsync("/readyz");
+            if (ready.StatusCode == HttpStatusCode.OK || DateTime.UtcNow > deadline)
+            {
+                Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+                break;
+            }
+
+            await Task.Delay(20);
+        }
 
         var simulator = new TrafficSimulator(new SimulatorOptions { Seed = 77 });
         var bids = 0;
@@ -117,12 +130,15 @@ public sealed class RealBidderParityTests
         using var consumer = new ConsumerBuilder<string, byte[]>(config).SetLogHandler((_, _) => { }).Build();
         consumer.Assign(Enumerable.Range(0, clients.Options.Partitions).Select(p => new TopicPartitionOffset(clients.Options.Topics.Bids, p, Offset.Beginning)));
         var events = new List<BidEvent>();
+        var batch = new List<BatchedBidEvent>();
         var deadline = DateTime.UtcNow + s_patience;
         while (events.Count < expected && DateTime.UtcNow < deadline)
         {
             if (consumer.Consume(TimeSpan.FromMilliseconds(100)) is { } result)
             {
-                events.Add(EventSerializer.Deserialize<BidEvent>(result.Message.Value));
+                // A message holds one bid event or a batch of them.
+                BidEventBatch.SplitMessage(result.Message.Key, result.Message.Value, batch);
+                events.AddRange(batch.Select(e => EventSerializer.Deserialize<BidEvent>(e.Event)));
             }
         }
 

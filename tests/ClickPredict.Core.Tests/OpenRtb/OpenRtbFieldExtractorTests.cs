@@ -126,4 +126,27 @@ public class OpenRtbFieldExtractorTests
         OpenRtbFieldExtractor.ExtractCandidate(new AdCandidate("d", "e", "f", 3, 4), v);
         Assert.Equal(("d", "e", "f", "3x4"), (v.GetString(OpenRtbFields.CreativeId), v.GetString(OpenRtbFields.CampaignId), v.GetString(OpenRtbFields.AdvertiserId), v.GetString(OpenRtbFields.CreativeSize)));
     }
+
+    [Fact]
+    public void ExtractImp_AfterAnotherImp_GivesWhatExtractRequestGivesForThisImp()
+    {
+        // Imp 1 has everything imp 2 lacks (banner size, position, floor, interstitial, secure, deals) and the other way round.
+        const string Json = """
+            {"id":"r","at":1,"site":{"domain":"news.example","cat":["IAB12"]},"device":{"devicetype":4,"os":"iOS","geo":{"country":"USA"}},
+             "imp":[{"id":"1","tagid":"top","instl":1,"secure":1,"bidfloor":0.5,"banner":{"w":320,"h":50,"pos":1},"pmp":{"deals":[{"id":"d"}]}},
+                    {"id":"2","banner":{"format":[{"w":300,"h":250}]}},
+                    {"id":"3","tagid":"side","banner":{"w":160,"h":600,"pos":3},"bidfloor":0.1}]}
+            """;
+        var request = new BidRequest();
+        BidRequestParser.Parse(Encoding.UTF8.GetBytes(Json), request);
+        var rolling = new FieldValues(FieldSchema.OpenRtb);
+        OpenRtbFieldExtractor.ExtractRequest(request, 0, s_time, "exch"u8, rolling);
+        for (var imp = 1; imp < request.ImpCount; imp++)
+        {
+            OpenRtbFieldExtractor.ExtractImp(request, imp, rolling);
+            var fresh = new FieldValues(FieldSchema.OpenRtb);
+            OpenRtbFieldExtractor.ExtractRequest(request, imp, s_time, "exch"u8, fresh);
+            Assert.Equal(fresh.ToDictionary(), rolling.ToDictionary());
+        }
+    }
 }
