@@ -41,6 +41,7 @@ public sealed partial class OnlineTrainer
     {
         ArgumentNullException.ThrowIfNull(stored);
         PolicyOrThrow().Published(stored, DateTimeOffset.FromUnixTimeMilliseconds(_clockMs), publishCpuSeconds);
+        _calibration?.Reset();
         _cpuSincePublish = 0;
         _cpuMark = _meter.CpuSeconds();
         _wallMark = _meter.WallSeconds();

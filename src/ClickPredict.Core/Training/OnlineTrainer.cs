@@ -1,3 +1,4 @@
+using ClickPredict.Core.Calibration;
 using ClickPredict.Core.Features;
 using ClickPredict.Core.Learning;
 using ClickPredict.Core.Model;
@@ -32,6 +33,7 @@ public sealed partial class OnlineTrainer
     private readonly NegativeDownsampler? _downsampler;
     private readonly RetrainScheduler? _scheduler;
     private readonly TrainingMeter _meter;
+    private readonly LiveCalibration? _calibration;
     private readonly int[] _indices;
     private readonly Dictionary<int, long> _next = [];
     private readonly Dictionary<int, long> _startOffsets;
@@ -74,6 +76,7 @@ public sealed partial class OnlineTrainer
         _released = new HoldoutBuffer.ReleasedEntry(new int[_hasher.FeatureCount], false, 0, 0, 0);
         _downsampler = options.NegativeSamplingRate < 1 ? new NegativeDownsampler(options.NegativeSamplingRate, options.SamplingSeed) : null;
         _scheduler = policy is null ? null : new RetrainScheduler(spec, policy, _meter);
+        _calibration = options.Calibration is null ? null : new LiveCalibration(spec.Schema, options.Calibration);
         _direct = options.HoldoutExamples == 0 && _downsampler is null && _scheduler is null;
         _startOffsets = state is null ? [] : new Dictionary<int, long>(state.StartOffsets);
         _nextCheckMs = state?.NextCheckMs ?? long.MinValue;
@@ -113,6 +116,9 @@ public sealed partial class OnlineTrainer
     /// <summary>The policy's book-keeping and its live and drift windows (null without a policy).</summary>
     public RetrainScheduler? Scheduler => _scheduler;
 
+    /// <summary>The live calibration of the serving model (null when <see cref="OnlineTrainerOptions.Calibration"/> is not set).</summary>
+    public LiveCalibration? Calibration => _calibration;
+
     /// <summary>The model candidates are compared with (the one serving); null before any.</summary>
     public LogisticModel? Champion => _scheduler?.Champion;
 
@@ -150,7 +156,8 @@ public sealed partial class OnlineTrainer
     /// <summary>
     /// One labelled example that happened at <paramref name="timeUnixMs"/>, read at
     /// <paramref name="offset"/> of <paramref name="partition"/>: scored by the learner and the champion
-    /// before anything learns it, held back, and the oldest held example learned. Allocation-free.
+    /// before anything learns it (and the serving score calibrated, then the calibration learning the label),
+    /// held back, and the oldest held example learned. Allocation-free (but for a calibration segment's first value).
     /// </summary>
     public ExampleScore Observe(FieldValues values, bool clicked, long timeUnixMs, int partition = 0, long offset = -1)
     {
@@ -183,6 +190,12 @@ public sealed partial class OnlineTrainer
             }
         }
 
+        var calibrated = double.NaN;
+        if (_calibration is not null)
+        {
+            calibrated = _calibration.Observe(_scheduler is null ? learner : champion, values, clicked, timeUnixMs);
+        }
+
         _clockMs = Math.Max(_clockMs, timeUnixMs);
         if (_scheduler is not null)
         {
@@ -199,7 +212,7 @@ public sealed partial class OnlineTrainer
             }
         }
 
-        return new ExampleScore(learner, champion);
+        return new ExampleScore(learner, champion, calibrated);
     }
 
     /// <summary>An example at <paramref name="offset"/> of <paramref name="partition"/> that could not be read: covered (never read again), not learned.</summary>
@@ -224,7 +237,11 @@ public sealed partial class OnlineTrainer
     public LogisticModel Model(ModelInfo info) => _learner.ToModel(info);
 
     /// <summary>Sets the champion (at start, or when the registry's champion changed under us: a rollback).</summary>
-    public void SetChampion(LogisticModel? champion) => PolicyOrThrow().SetChampion(champion);
+    public void SetChampion(LogisticModel? champion)
+    {
+        PolicyOrThrow().SetChampion(champion);
+        _calibration?.Reset();
+    }
 
     /// <summary>Takes a new policy (a configuration reload); the schedule's book-keeping is kept.</summary>
     public void UpdatePolicy(RetrainPolicyOptions policy) => PolicyOrThrow().UpdateOptions(policy);
