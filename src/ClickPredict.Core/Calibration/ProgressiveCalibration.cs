@@ -96,6 +96,7 @@ public sealed class ProgressiveCalibration
             TrainConstant = BinaryMetrics.Evaluate(constant, labels, reliabilityBins),
             RunningConstant = BinaryMetrics.Evaluate([.. _running], labels, reliabilityBins),
             TrainCtr = TrainCtr,
+            HalfLife = _calibration.HalfLifeText,
             Windows = [.. _windows],
             Final = _calibration.Snapshot(DateTimeOffset.UnixEpoch),
         };

@@ -21,6 +21,9 @@ public sealed record ProgressiveCalibrationResult
 
     public required double TrainCtr { get; init; }
 
+    /// <summary>The calibration's half-life, as text (<c>5000 examples</c>).</summary>
+    public required string HalfLife { get; init; }
+
     public required IReadOnlyList<CalibrationWindow> Windows { get; init; }
 
     /// <summary>The calibration at the end (global and segment shifts, recent figures).</summary>
