@@ -50,9 +50,11 @@ internal static class EvaluateCommand
 
     private static int Run(CliContext context, string modelPath, string dataPath, DataFormat format, bool json, double holdoutFraction, int bins, Func<FieldSchema, (LiveCalibrationOptions Options, int Window)?> readCalibration)
     {
+        // The command line is checked before any file is read.
+        var calibration = readCalibration(ExampleReader.SchemaOf(format));
         var model = ModelFile.Load(modelPath);
         CliOptions.CheckSchema(model.Spec, format, $"model '{modelPath}'");
-        var progressive = readCalibration(model.Spec.Schema) is { } calibration ? new ProgressiveCalibration(model.Spec.Schema, calibration.Options, TrainCtr(model, modelPath), calibration.Window) : null;
+        var progressive = calibration is { } live ? new ProgressiveCalibration(model.Spec.Schema, live.Options, TrainCtr(model, modelPath), live.Window) : null;
         long skip = 0;
         if (holdoutFraction > 0)
         {
