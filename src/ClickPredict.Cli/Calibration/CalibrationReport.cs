@@ -53,6 +53,7 @@ internal static class CalibrationReport
 
         console.Write(windows);
         var final = result.Final;
+        console.WriteLine($"calibrated minus model: log loss {Interval(result.VsModel.LogLoss, "+0.00000;-0.00000")}, AUC {Interval(result.VsModel.Auc, "+0.0000;-0.0000")} (95% paired bootstrap); minus running CTR: log loss {Interval(result.VsRunning.LogLoss, "+0.00000;-0.00000")}");
         console.WriteLine(string.Create(
             CultureInfo.InvariantCulture,
             $"final global shift {final.Global:+0.0000;-0.0000} (logit), {final.Segments.Count} segment shift(s); training CTR {result.TrainCtr:0.000000}"));
@@ -76,6 +77,8 @@ internal static class CalibrationReport
             writer.WriteEndObject();
         }
 
+        Difference(writer, "calibratedVsModel", result.VsModel);
+        Difference(writer, "calibratedVsRunningCtr", result.VsRunning);
         Number(writer, "globalShift", result.Final.Global);
         writer.WriteStartArray("segments");
         foreach (var segment in result.Final.Segments)
@@ -106,6 +109,22 @@ internal static class CalibrationReport
         writer.WriteEndArray();
         writer.WriteEndObject();
     }
+
+    private static void Difference(Utf8JsonWriter writer, string name, PairedComparison comparison)
+    {
+        writer.WriteStartObject(name);
+        Number(writer, "logLossDifference", comparison.LogLoss.Difference);
+        Number(writer, "logLossLower", comparison.LogLoss.Lower);
+        Number(writer, "logLossUpper", comparison.LogLoss.Upper);
+        Number(writer, "aucDifference", comparison.Auc.Difference);
+        Number(writer, "aucLower", comparison.Auc.Lower);
+        Number(writer, "aucUpper", comparison.Auc.Upper);
+        writer.WriteEndObject();
+    }
+
+    private static string Interval(MetricDifference d, string format) => string.Create(
+        CultureInfo.InvariantCulture,
+        $"{d.Difference.ToString(format, CultureInfo.InvariantCulture)} [{d.Lower.ToString(format, CultureInfo.InvariantCulture)}, {d.Upper.ToString(format, CultureInfo.InvariantCulture)}]");
 
     private static (string Name, Evaluation Evaluation)[] Predictors(ProgressiveCalibrationResult result) =>
     [

@@ -89,12 +89,16 @@ public sealed class ProgressiveCalibration
         var labels = _labels.ToArray();
         var constant = new double[labels.Length];
         Array.Fill(constant, TrainCtr);
+        double[] model = [.. _model], calibrated = [.. _calibrated], running = [.. _running];
+        var bootstrap = new PairedBootstrap();
         return new ProgressiveCalibrationResult
         {
-            Model = BinaryMetrics.Evaluate([.. _model], labels, reliabilityBins),
-            Calibrated = BinaryMetrics.Evaluate([.. _calibrated], labels, reliabilityBins),
+            Model = BinaryMetrics.Evaluate(model, labels, reliabilityBins),
+            Calibrated = BinaryMetrics.Evaluate(calibrated, labels, reliabilityBins),
             TrainConstant = BinaryMetrics.Evaluate(constant, labels, reliabilityBins),
-            RunningConstant = BinaryMetrics.Evaluate([.. _running], labels, reliabilityBins),
+            RunningConstant = BinaryMetrics.Evaluate(running, labels, reliabilityBins),
+            VsModel = bootstrap.Compare(model, calibrated, labels),
+            VsRunning = bootstrap.Compare(running, calibrated, labels),
             TrainCtr = TrainCtr,
             HalfLife = _calibration.HalfLifeText,
             Windows = [.. _windows],
