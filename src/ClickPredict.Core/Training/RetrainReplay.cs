@@ -118,7 +118,7 @@ public sealed class RetrainReplay
 
             Log.Add(round.Decision);
             string? label = null;
-            if (round.Candidate is not null)
+            if (round.Candidate is not null || round.Calibration is not null)
             {
                 if (registry is null)
                 {
@@ -126,7 +126,7 @@ public sealed class RetrainReplay
                 }
                 else
                 {
-                    label = RegistryRounds.Publish(registry, Trainer, round).Label;
+                    label = round.Calibration is not null ? RegistryRounds.PublishCalibration(registry, Trainer, round) : RegistryRounds.Publish(registry, Trainer, round).Label;
                 }
             }
 
