@@ -110,7 +110,7 @@ public class OnlineTrainerTests
         }
     }
 
-    private static (FieldValues Values, bool Clicked, long TimeMs)[] Stream(int count)
+    internal static (FieldValues Values, bool Clicked, long TimeMs)[] Stream(int count)
     {
         var examples = new SimulatedExamples(new TrafficSimulator(new SimulatorOptions { Seed = 3, OutcomeSeed = 4 }));
         var stream = new (FieldValues, bool, long)[count];
