@@ -28,7 +28,7 @@ public sealed partial class OnlineTrainer
         if (decision is null)
         {
             // No retrain due: perhaps recalibrate only.
-            return _calibration is not null && scheduler.CheckCalibration(now, _calibration, out var calibration) is { } recalibration
+            return _calibration is not null && _championCalibratable && scheduler.CheckCalibration(now, _calibration, out var calibration) is { } recalibration
                 ? new TrainerRound(recalibration, null, calibration)
                 : null;
         }
@@ -46,6 +46,7 @@ public sealed partial class OnlineTrainer
         ArgumentNullException.ThrowIfNull(stored);
         PolicyOrThrow().Published(stored, DateTimeOffset.FromUnixTimeMilliseconds(_clockMs), publishCpuSeconds);
         _calibration?.Reset();
+        _championCalibratable = true;
         _cpuSincePublish = 0;
         _cpuMark = _meter.CpuSeconds();
         _wallMark = _meter.WallSeconds();

@@ -40,6 +40,7 @@ public sealed partial class OnlineTrainer
     // Learned at once, nothing to hold or sample: the learner's own pre-update score is the prediction.
     private readonly bool _direct;
     private HoldoutBuffer.ReleasedEntry _released;
+    private bool _championCalibratable = true;
     private long _nextCheckMs;
     private long _clockMs;
     private double _cpuSincePublish;
@@ -236,11 +237,16 @@ public sealed partial class OnlineTrainer
     /// <summary>The learner's current model with <paramref name="info"/> (see <see cref="FtrlLearner.ToModel"/>).</summary>
     public LogisticModel Model(ModelInfo info) => _learner.ToModel(info);
 
-    /// <summary>Sets the champion (at start, or when the registry's champion changed under us: a rollback).</summary>
-    public void SetChampion(LogisticModel? champion)
+    /// <summary>
+    /// Sets the champion (at start, or when the registry's champion changed under us: a rollback). A champion
+    /// that is not in the registry (a shipped default file) is not <paramref name="calibratable"/>: no calibration
+    /// can be published beside it, so no recalibrate-only round runs until a published model serves.
+    /// </summary>
+    public void SetChampion(LogisticModel? champion, bool calibratable = true)
     {
         PolicyOrThrow().SetChampion(champion);
         _calibration?.Reset();
+        _championCalibratable = calibratable;
     }
 
     /// <summary>Takes a new policy (a configuration reload); the schedule's book-keeping is kept.</summary>

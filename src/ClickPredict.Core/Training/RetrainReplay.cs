@@ -54,7 +54,8 @@ public sealed class RetrainReplay
     {
         foreach (var lane in _lanes)
         {
-            lane.Trainer.SetChampion(lane.Trainer.Model(time));
+            // Not in a registry: with one, no calibration can be published beside it.
+            lane.Trainer.SetChampion(lane.Trainer.Model(time), calibratable: !lane.HasRegistry);
         }
     }
 
@@ -101,6 +102,8 @@ public sealed class RetrainReplay
         public string Name { get; } = name;
 
         public OnlineTrainer Trainer { get; } = trainer;
+
+        public bool HasRegistry => registry is not null;
 
         public double LossSum { get; set; }
 

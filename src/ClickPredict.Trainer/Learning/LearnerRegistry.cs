@@ -113,7 +113,8 @@ internal sealed class LearnerRegistry
                 champion = null;
             }
 
-            trainer.SetChampion(champion);
+            // The shipped default file is not in the registry: nothing can be published beside it.
+            trainer.SetChampion(champion, calibratable: entry is not null);
             _status.Champion = champion?.Info.Label;
             if (champion is not null && entry is not null && trainer.Calibration is { } live && _registry.LoadCalibration(entry) is { } serving)
             {

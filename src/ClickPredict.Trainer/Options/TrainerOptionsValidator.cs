@@ -83,11 +83,12 @@ internal sealed class TrainerOptionsValidator(Hosting.TrainerPaths paths) : IVal
             if (learner.Calibration?.ToCalibrationOptions() is { } calibration)
             {
                 failures.AddRange(calibration.Validate($"{S}:Learner:Calibration", ClickPredict.Core.Features.FieldSchema.OpenRtb));
-                foreach (var field in calibration.SegmentFields)
+                for (var i = 0; i < calibration.SegmentFields.Length; i++)
                 {
+                    var field = calibration.SegmentFields[i];
                     if (ClickPredict.Core.Features.FieldSchema.OpenRtb.TryGetField(field, out var definition) && definition.Scope != ClickPredict.Core.Features.FieldScope.Request)
                     {
-                        failures.Add($"{S}:Learner:Calibration:SegmentFields: '{field}' is a field of the creative, not of the request; the bidder calibrates with request fields only.");
+                        failures.Add($"{S}:Learner:Calibration:SegmentFields:{i} '{field}' is a field of the creative, not of the request; the bidder calibrates with request fields only.");
                     }
                 }
             }

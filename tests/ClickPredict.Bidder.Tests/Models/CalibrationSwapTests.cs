@@ -34,7 +34,7 @@ public sealed class CalibrationSwapTests : IDisposable
         Assert.Equal(ExpectedBids.Best(model, body, BidderFactory.StartTime)!.Value.Price, Price(await client.BidOn(body)));
 
         registry.PublishCalibration(new CalibrationShift(FieldSchema.OpenRtb, shift, [], 3, new CalibrationInfo { Model = entry.Label, RecentLogLoss = 0.05 }), "recalibrated");
-        await WaitUntil(() => holder.Calibrations.Swaps == 1);
+        await Until.TrueAsync(() => holder.Calibrations.Swaps == 1, () => "the calibration was not swapped in");
 
         Assert.Same(served, holder.Current);
         Assert.Empty(holder.History);
@@ -61,7 +61,7 @@ public sealed class CalibrationSwapTests : IDisposable
         var holder = _factory.Services.GetRequiredService<ModelHolder>();
         var shift = Math.Log(0.7);
         var (_, published) = registry.PublishCalibration(new CalibrationShift(FieldSchema.OpenRtb, shift, [], 3, new CalibrationInfo { Model = entry.Label }), "recalibrated");
-        await WaitUntil(() => holder.Calibrations.Swaps == 1);
+        await Until.TrueAsync(() => holder.Calibrations.Swaps == 1, () => "the calibration was not swapped in");
 
         // Calibration 2: its file corrupted before the index names it.
         var path = Path.Combine(registry.Directory, published.File);
@@ -69,7 +69,7 @@ public sealed class CalibrationSwapTests : IDisposable
         bytes[bytes.Length / 2] ^= 0x5a;
         File.WriteAllBytes(path, bytes);
         NameCalibrationVersion(registry, 2);
-        await WaitUntil(() => holder.Calibrations.Refusals == 1);
+        await Until.TrueAsync(() => holder.Calibrations.Refusals == 1, () => "the calibration was not refused");
 
         Assert.Equal(1, holder.Calibrations.Current!.Version);
         Assert.Contains("checksum", holder.Calibrations.LastRefusal!.Reason, StringComparison.OrdinalIgnoreCase);
@@ -86,10 +86,10 @@ public sealed class CalibrationSwapTests : IDisposable
         _ = _factory.Client;
         var holder = _factory.Services.GetRequiredService<ModelHolder>();
         var (_, published) = registry.PublishCalibration(new CalibrationShift(FieldSchema.OpenRtb, 0.1, [], 3, new CalibrationInfo { Model = entry.Label }), "recalibrated");
-        await WaitUntil(() => holder.Calibrations.Swaps == 1);
+        await Until.TrueAsync(() => holder.Calibrations.Swaps == 1, () => "the calibration was not swapped in");
         File.WriteAllBytes(Path.Combine(registry.Directory, published.File), CalibrationFile.Serialize(new CalibrationShift(FieldSchema.OpenRtb, 0.1, [], 3, new CalibrationInfo { Model = "ctr-cal@99", Version = 2 })));
         NameCalibrationVersion(registry, 2);
-        await WaitUntil(() => holder.Calibrations.Refusals == 1);
+        await Until.TrueAsync(() => holder.Calibrations.Refusals == 1, () => "the calibration was not refused");
         Assert.Contains("ctr-cal@99", holder.Calibrations.LastRefusal!.Reason, StringComparison.Ordinal);
         Assert.Equal(1, holder.Calibrations.Current!.Version);
     }
@@ -119,16 +119,5 @@ public sealed class CalibrationSwapTests : IDisposable
         var temp = registry.IndexPath + ".test.tmp";
         File.WriteAllText(temp, index.ToJsonString());
         File.Move(temp, registry.IndexPath, overwrite: true);
-    }
-
-    /// <summary>Waits for the bidder to act on a registry change: bounded, never a timing assertion.</summary>
-    private static async Task WaitUntil(Func<bool> condition)
-    {
-        for (var i = 0; i < 600 && !condition(); i++)
-        {
-            await Task.Delay(25);
-        }
-
-        Assert.True(condition(), "the bidder did not act on the registry change");
     }
 }
