@@ -70,7 +70,9 @@ public sealed class RetrainReplay
             var started = CpuClock.ThreadSeconds();
             var score = trainer.Observe(values, clicked, timeMs, partition, offset);
             lane.LearnCpu += CpuClock.ThreadSeconds() - started;
-            lane.LossSum += BinaryMetrics.LogLoss(score.Champion, clicked);
+            // What serves is the champion with the calibration last published for it (none: the model alone).
+            var served = trainer.Calibration is { } calibration && double.IsFinite(score.Champion) ? calibration.Serving.Apply(score.Champion, values) : score.Champion;
+            lane.LossSum += BinaryMetrics.LogLoss(served, clicked);
             if (trainer.CheckDue)
             {
                 lane.Decide();
