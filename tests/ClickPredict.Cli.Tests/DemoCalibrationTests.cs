@@ -34,7 +34,16 @@ public class DemoCalibrationTests
         Assert.Equal(15, summary.WithinTenPercentAfterSeconds);
         Assert.Equal([10.0], summary.RecoverySeconds);
         Assert.Equal(1, summary.UnrecoveredWindows);
+        Assert.Equal(5, summary.OpenExcursionSeconds);
         Assert.True(summary.FasterThanRetrainInterval);
         Assert.False(DemoCalibration.From(buckets, 5, new DemoSettings { RetrainIntervalSeconds = 10 }).FasterThanRetrainInterval);
+
+        // A run that ends outside the band for longer than the retrain interval has not recovered in time.
+        Add(45, "ctr@2", 1000, 100, 0.06);
+        Add(50, "ctr@2", 1000, 100, 0.06);
+        Add(55, "ctr@2", 1000, 100, 0.06);
+        var late = DemoCalibration.From(buckets, 5, new DemoSettings { RetrainIntervalSeconds = 15 });
+        Assert.Equal(30, late.OpenExcursionSeconds);
+        Assert.False(late.FasterThanRetrainInterval);
     }
 }

@@ -38,10 +38,17 @@ internal sealed record DemoCalibration
     /// <summary>Windows outside the band at the end of the run, not yet back (not in <see cref="RecoverySeconds"/>).</summary>
     public int UnrecoveredWindows { get; init; }
 
+    /// <summary>Seconds the calibration had been outside the band when the run ended (null: it ended inside).</summary>
+    public double? OpenExcursionSeconds { get; init; }
+
     public double? LongestRecoverySeconds => RecoverySeconds.Count > 0 ? RecoverySeconds.Max() : null;
 
-    /// <summary>Whether every recovery back into the 10% band took less than the retrain interval (false with none measured).</summary>
-    public bool FasterThanRetrainInterval => RecoverySeconds.Count > 0 && LongestRecoverySeconds < RetrainIntervalSeconds;
+    /// <summary>
+    /// Whether every return into the 10% band took less than the retrain interval, and the run did not end
+    /// outside the band for longer than that (false when no return was measured).
+    /// </summary>
+    public bool FasterThanRetrainInterval => RecoverySeconds.Count > 0 && LongestRecoverySeconds < RetrainIntervalSeconds
+        && !(OpenExcursionSeconds >= RetrainIntervalSeconds);
 
     public static DemoCalibration From(IReadOnlyList<StatusBucket> series, int bucketSeconds, DemoSettings settings)
     {
@@ -89,8 +96,10 @@ internal sealed record DemoCalibration
         var recoveries = new List<double>();
         double? leftAt = null;
         var outside = 0;
+        double? end = null;
         foreach (var window in windows.Where(w => w.ByPublishedModel))
         {
+            end = window.ToSeconds;
             if (Math.Abs(window.Calibration - 1) > Tolerance)
             {
                 leftAt ??= window.FromSeconds;
@@ -108,6 +117,7 @@ internal sealed record DemoCalibration
         {
             RecoverySeconds = recoveries,
             UnrecoveredWindows = outside,
+            OpenExcursionSeconds = leftAt is { } open && end is { } last ? last - open : null,
             RetrainIntervalSeconds = settings.RetrainIntervalSeconds,
             RecalibrateIntervalSeconds = settings.RecalibrateIntervalSeconds,
             HalfLifeExamples = DemoSettings.CalibrationHalfLifeExamples,

@@ -76,7 +76,7 @@ public sealed class CalibrationPublishTests : IDisposable
         Assert.NotNull(entry.Calibration);
         Assert.True(entry.Calibration.GlobalShift < -0.3, $"shift {entry.Calibration.GlobalShift}");
         Assert.Equal(trainer.Scheduler!.Recalibrations, entry.Calibration.Version);
-        Assert.Equal(entry.Label, trainer.Calibration.Serving.Info.Model);
+        Assert.Equal(entry.Label, trainer.Calibration!.Serving.Info.Model);
         var logged = registry.ReadDecisions().Where(d => d.Decision == "recalibrate").ToList();
         Assert.NotEmpty(logged);
         Assert.Contains(logged, d => d.Reasons.Contains("trigger recalibrate") && d.Label == $"{entry.Label} calibration 1");
