@@ -41,6 +41,13 @@ public class DemoTests
         var index = new ModelRegistry(Path.Combine(directory.Path, "registry")).ReadIndex();
         Assert.Equal(summary.ModelsPublished, index.Versions.Count);
         Assert.Contains(summary.Models[^1].Label, index.Versions.Select(e => e.Label));
+
+        // Between retrains the policy ran recalibrate-only rounds, and the summary shows the live calibration.
+        var decisions = new ModelRegistry(Path.Combine(directory.Path, "registry")).ReadDecisions();
+        Assert.Contains(decisions, d => d.Reasons.Contains("trigger recalibrate"));
+        Assert.NotNull(summary.LiveCalibration);
+        Assert.NotEmpty(summary.LiveCalibration.Windows);
+        Assert.All(summary.LiveCalibration.Windows, w => Assert.True(w.Clicks >= DemoCalibration.MinClicks && w.Calibration > 0));
     }
 
     [Theory]

@@ -39,6 +39,28 @@ public class TrainerOptionsTests
     }
 
     [Theory]
+    [InlineData("Trainer:Learner:Calibration:HalfLifeExamples", "-1")]
+    [InlineData("Trainer:Learner:Calibration:PriorClicks", "0")]
+    [InlineData("Trainer:Learner:Calibration:MaxShift", "0")]
+    [InlineData("Trainer:Learner:Calibration:MaxSegments", "0")]
+    [InlineData("Trainer:Learner:Calibration:SegmentFields:0", "no.such.field")]
+    [InlineData("Trainer:Learner:Calibration:SegmentFields:0", "creative.id")]
+    [InlineData("RetrainPolicy:RecalibrateIntervalSeconds", "-1")]
+    [InlineData("RetrainPolicy:RecalibrateMinImprovement", "1")]
+    [InlineData("RetrainPolicy:RecalibrateMinExamples", "-1")]
+    public async Task Start_BadCalibrationValue_FailsNamingTheKey(string key, string value)
+    {
+        using var directory = TestSupport.Directory();
+        var settings = Settings(directory.Path);
+        settings["Trainer:Learner:Calibration:Enabled"] = "true";
+        settings[key] = value;
+        await using var app = TrainerHost.Build(settings);
+
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => app.StartAsync());
+        Assert.Contains(key, error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData("Trainer:Joiner:AttributionWindow", "AttributionWindow")]
     [InlineData("RetrainPolicy:Interval", "Interval")]
     [InlineData("Registry:Retention", "Retention")]

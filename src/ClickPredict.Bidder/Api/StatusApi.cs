@@ -64,6 +64,7 @@ internal static class StatusApi
             BucketSeconds = sources.Status.BucketSeconds,
             LabelDelaySeconds = sources.Options.Value.LabelDelaySeconds,
             Model = AdminApi.View(sources.Holder, sources.Watcher),
+            Calibration = CalibrationView.Of(sources.Holder),
             Publishes = publishes,
             Decisions = [.. registry.ReadDecisions().Reverse().Take(20)],
             Series = sources.Status.Series(),

@@ -247,6 +247,7 @@ internal sealed partial class BidEngine
         }
 
         OpenRtbScorer.ScoreExtracted(model.Model, ctx.Values, new AdCandidateSlots(ctx.Candidates.AsSpan(0, count)), ctx.Pctrs);
+        _models.Calibrations.Apply(model, ctx.Values, ctx.Pctrs.AsSpan(0, count));
 
         var floor = (decimal)imp.BidFloor;
         var best = -1;

@@ -16,6 +16,9 @@ internal sealed class ModelHolder
 
     public ModelHolder(int historyLimit) => _historyLimit = historyLimit;
 
+    /// <summary>The live calibration of the model in service, swapped on its own (see <see cref="CalibrationLoader"/>).</summary>
+    public CalibrationHolder Calibrations { get; } = new();
+
     /// <summary>The model in service, or null before one is loaded.</summary>
     public ServingModel? Current => Volatile.Read(ref _current);
 

@@ -23,6 +23,7 @@ internal sealed class ModelWatcher : BackgroundService
     private readonly BidderMetrics _metrics;
     private readonly TimeProvider _time;
     private readonly ILogger<ModelWatcher> _logger;
+    private readonly CalibrationLoader _calibrations;
     private readonly SemaphoreSlim _signal = new(0, 1);
     private readonly object _checkGate = new();
     private FileSystemWatcher? _watcher;
@@ -46,6 +47,7 @@ internal sealed class ModelWatcher : BackgroundService
         _metrics = metrics;
         _time = time;
         _logger = logger;
+        _calibrations = new CalibrationLoader(holder.Calibrations, time, logger);
     }
 
     public string RegistryDirectory => _registry.Directory;
@@ -61,6 +63,8 @@ internal sealed class ModelWatcher : BackgroundService
             {
                 ServeDefaultFile();
             }
+
+            _calibrations.Check(_registry, _holder.Current);
         }
 
         StartFileWatcher();
@@ -80,7 +84,9 @@ internal sealed class ModelWatcher : BackgroundService
     {
         lock (_checkGate)
         {
-            return CheckRegistry("publish");
+            var swapped = CheckRegistry("publish");
+            _calibrations.Check(_registry, _holder.Current);
+            return swapped;
         }
     }
 

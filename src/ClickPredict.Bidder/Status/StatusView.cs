@@ -17,6 +17,9 @@ internal sealed class StatusView
     /// <summary>The serving model, its lineage and the registry (as <c>/admin/model</c>, without the need for a token).</summary>
     public ModelView Model { get; init; } = new();
 
+    /// <summary>The live calibration serving with the model (swapped without reloading it).</summary>
+    public CalibrationView Calibration { get; init; } = new();
+
     /// <summary>Published versions, newest first, with the reason each was published.</summary>
     public IReadOnlyList<RegistryEntry> Publishes { get; init; } = [];
 

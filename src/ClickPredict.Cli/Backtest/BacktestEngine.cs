@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using ClickPredict.Core.Calibration;
 using ClickPredict.Core.Data;
 using ClickPredict.Core.Features;
 using ClickPredict.Core.Learning;
@@ -121,6 +122,7 @@ internal sealed class BacktestEngine
         var predictions = progressive ?? BacktestScorer.Score(model, data.Table, data.TestFrom, data.TestTo,
             done => stage.Report(data.TrainRows + done, "scoring"));
         var evaluation = BinaryMetrics.Evaluate(predictions, data.Labels);
+        var calibrated = _settings.OnlineCalibration is { } calibration ? Calibrate(model, calibration, predictions, data) : null;
         stage.Finish(string.Create(
             CultureInfo.InvariantCulture,
             $"log loss {evaluation.LogLoss:F5}, AUC {evaluation.Auc:F4}, trained in {wall:F2} s"));
@@ -133,6 +135,7 @@ internal sealed class BacktestEngine
             WeightBytes = model.WeightBytes,
             Evaluation = evaluation,
             Predictions = predictions,
+            OnlineCalibration = calibrated,
             ModelFileBytes = file.Length,
             TrainWallSeconds = wall,
             TrainCpuSeconds = cpu,
@@ -141,6 +144,28 @@ internal sealed class BacktestEngine
             Roc = RocCurve.Compute(predictions, data.Labels, ChartPoints),
             LossOverTime = CumulativeLogLoss(predictions, data.Labels, ChartPoints),
         };
+    }
+
+    /// <summary>
+    /// The test rows in file order through live calibration (<see cref="ProgressiveCalibration"/>, the
+    /// trainer's <see cref="LiveCalibration"/>): each row's pCTR calibrated before its label updates the calibration.
+    /// </summary>
+    private ProgressiveCalibrationResult Calibrate(LogisticModel model, LiveCalibrationOptions options, double[] predictions, SplitData data)
+    {
+        if (data.TrainPositives == 0 || data.TrainPositives == data.TrainRows)
+        {
+            throw new CliException($"{_settings.Data}: the training rows hold {(data.TrainPositives == 0 ? "no click" : "only clicks")}, so there is no training CTR to compare live calibration with");
+        }
+
+        var progressive = new ProgressiveCalibration(model.Spec.Schema, options, (double)data.TrainPositives / data.TrainRows, _settings.CalibrationWindow);
+        var values = new FieldValues(data.Table.Schema);
+        for (var row = data.TestFrom; row < data.TestTo; row++)
+        {
+            data.Table.Fill(row, values);
+            progressive.Add(predictions[row - data.TestFrom], values, data.Table.Label(row), data.Table.Time(row)?.ToUnixTimeMilliseconds() ?? row);
+        }
+
+        return progressive.Result();
     }
 
     /// <summary>Times every spec's hash-and-score path on the same requests, taking turns (see <see cref="ServingCost.HashAndScore"/>).</summary>

@@ -217,6 +217,11 @@ internal static class BacktestJson
         writer.WriteNumber("modelFileBytes", outcome.ModelFileBytes);
         writer.WriteEndObject();
 
+        if (outcome.OnlineCalibration is { } calibration)
+        {
+            Calibration.CalibrationReport.WriteJson(writer, calibration);
+        }
+
         writer.WriteStartObject("training");
         writer.WriteNumber("rows", outcome.TrainRows);
         writer.WriteNumber("examplesSeen", outcome.ExamplesSeen);

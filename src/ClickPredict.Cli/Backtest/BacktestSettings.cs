@@ -1,3 +1,4 @@
+using ClickPredict.Core.Calibration;
 using ClickPredict.Core.Data;
 using ClickPredict.Core.Features;
 using ClickPredict.Core.Learning;
@@ -25,6 +26,12 @@ internal sealed record BacktestSettings
 
     /// <summary>Progressive validation over every row (FTRL): each example is scored, then learned.</summary>
     public bool Progressive { get; init; }
+
+    /// <summary>Live calibration of each trained model over the test rows in file order (split mode); null: none.</summary>
+    public LiveCalibrationOptions? OnlineCalibration { get; init; }
+
+    /// <summary>Rows per window of the calibration-over-time table.</summary>
+    public int CalibrationWindow { get; init; } = 2000;
 
     /// <summary>FTRL passes over the training rows (split mode).</summary>
     public int Passes { get; init; } = 1;

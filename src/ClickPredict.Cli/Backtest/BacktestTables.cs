@@ -57,6 +57,13 @@ internal static class BacktestTables
         console.Write(accuracy);
         console.Write(cost);
         console.WriteLine(Footnote(result));
+        foreach (var outcome in result.Specs)
+        {
+            if (outcome.OnlineCalibration is { } calibration)
+            {
+                Calibration.CalibrationReport.WriteTables(console, outcome.Source.Label, calibration);
+            }
+        }
 
         if (settings.Suggest)
         {

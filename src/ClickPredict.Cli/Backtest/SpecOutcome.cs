@@ -1,3 +1,4 @@
+using ClickPredict.Core.Calibration;
 using ClickPredict.Core.Metrics;
 using ClickPredict.Core.Model;
 
@@ -22,6 +23,9 @@ internal sealed record SpecOutcome
 
     /// <summary>The prediction for each test row, in order (needed for the paired comparison).</summary>
     public required double[] Predictions { get; init; }
+
+    /// <summary>The test rows again in file order with live calibration, next to the constants; null without <c>--online-calibration</c>.</summary>
+    public ProgressiveCalibrationResult? OnlineCalibration { get; init; }
 
     /// <summary>Against the baseline; null for the baseline itself.</summary>
     public PairedComparison? VsBaseline { get; init; }

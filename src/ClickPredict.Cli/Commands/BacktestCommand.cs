@@ -1,6 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
 using ClickPredict.Cli.Backtest;
+using ClickPredict.Cli.Calibration;
+using ClickPredict.Core.Calibration;
 using ClickPredict.Core.Data;
 using ClickPredict.Core.Features;
 using ClickPredict.Core.Learning;
@@ -59,6 +61,12 @@ internal static class BacktestCommand
             data, format, baseline, candidates, algorithm, split, progressive, report, json, seed, bootstrap, confidence, suggest, suggestFields, maxIterations,
             noiseField, noiseValues, maxRows, passes, alpha, beta, l1, l2, timing,
         };
+        var calibration = new OnlineCalibrationOptions();
+        foreach (var option in calibration.All)
+        {
+            command.Options.Add(option);
+        }
+
         command.SetAction(parsed =>
         {
             var request = new Request
@@ -87,6 +95,8 @@ internal static class BacktestCommand
                 L1 = parsed.GetValue(l1),
                 L2 = parsed.GetValue(l2),
                 TimingMilliseconds = parsed.GetValue(timing),
+                OnlineCalibration = calibration.Read(parsed, ExampleReader.SchemaOf(CliOptions.ParseFormat(parsed.GetValue(format)!))),
+                CalibrationWindow = parsed.GetValue(calibration.Window),
                 CommandLine = "clickpredict " + string.Join(' ', parsed.Tokens.Select(t => Quote(t.Value))),
             };
             return Run(context, request);
@@ -160,6 +170,11 @@ internal static class BacktestCommand
         if (!isFtrl && (request.Progressive || request.Passes != 1 || request.Alpha is not null || request.Beta is not null))
         {
             throw new CliException($"--progressive, --passes, --alpha and --beta apply to --algo ftrl only, not {request.Algorithm}");
+        }
+
+        if (request.Progressive && request.OnlineCalibration is not null)
+        {
+            throw new CliException("--online-calibration calibrates the trained model over the test rows of a split; --progressive has no split: drop one");
         }
 
         if (request.Progressive && request.Passes != 1)
@@ -267,6 +282,8 @@ internal static class BacktestCommand
             Suggest = request.Suggest,
             SuggestFields = suggestFields,
             TimingBudget = TimeSpan.FromMilliseconds(request.TimingMilliseconds),
+            OnlineCalibration = request.OnlineCalibration,
+            CalibrationWindow = request.CalibrationWindow,
             CommandLine = request.CommandLine,
         };
     }
@@ -380,6 +397,10 @@ internal static class BacktestCommand
         public double? L2 { get; init; }
 
         public int TimingMilliseconds { get; init; }
+
+        public LiveCalibrationOptions? OnlineCalibration { get; init; }
+
+        public int CalibrationWindow { get; init; }
 
         public required string CommandLine { get; init; }
     }

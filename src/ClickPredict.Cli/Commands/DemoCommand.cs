@@ -36,6 +36,7 @@ internal static class DemoCommand
         var seed = new Option<int>("--seed") { Description = "Seed of the simulated market (default 7: one the shipped default model, trained on seed 42, has not seen)", DefaultValueFactory = _ => defaults.Seed };
         var directory = new Option<string?>("--dir") { Description = "Keep the registry and the trainer's state in this directory (default: a temporary one, removed at the end)" };
         var interval = CliOptions.Count("--retrain-interval", "Seconds between the trainer's scheduled retrains", defaults.RetrainIntervalSeconds);
+        var recalibrate = CliOptions.Count("--recalibrate-interval", "Seconds between the trainer's recalibrate-only rounds (live calibration published between retrains; 0: none)", defaults.RecalibrateIntervalSeconds, minimum: 0);
         var json = new Option<bool>("--json") { Description = "No live view: print the summary as one JSON object at the end" };
         var bidders = CliOptions.Count("--bidders", "Bidders behind the simulated exchange (each on its own port, one broker); the exchange spreads requests over them, sends each win notice to any of them and replays 1% to another", defaults.Bidders);
         bidders.Validators.Add(result =>
@@ -55,6 +56,7 @@ internal static class DemoCommand
         {
             duration, qps, drift, seed, directory, interval, bidders, budget, restart, json,
         };
+        command.Options.Add(recalibrate);
         command.SetAction(async (parsed, cancellationToken) =>
         {
             var settings = new DemoSettings
@@ -65,6 +67,7 @@ internal static class DemoCommand
                 Seed = parsed.GetValue(seed),
                 Directory = parsed.GetValue(directory),
                 RetrainIntervalSeconds = parsed.GetValue(interval),
+                RecalibrateIntervalSeconds = parsed.GetValue(recalibrate),
                 Bidders = parsed.GetValue(bidders),
                 BudgetUsd = parsed.GetValue(budget) is { } usd ? decimal.Round((decimal)usd, 6) : null,
                 RestartBidderAt = parsed.GetValue(restart),

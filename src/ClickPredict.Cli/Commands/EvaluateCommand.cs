@@ -1,9 +1,12 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using ClickPredict.Cli.Calibration;
+using ClickPredict.Core.Calibration;
 using ClickPredict.Core.Data;
 using ClickPredict.Core.Metrics;
 using static ClickPredict.Cli.MetricsJson;
+using ClickPredict.Core.Features;
 using ClickPredict.Core.Model;
 using Spectre.Console;
 
@@ -12,7 +15,9 @@ namespace ClickPredict.Cli.Commands;
 /// <summary>
 /// <c>clickpredict evaluate</c>: scores a data file with a model file (hashing each row with the
 /// model's own feature spec) and prints log loss, AUC, normalized entropy, calibration and a
-/// reliability table, or with <c>--json</c> one JSON object for scripts.
+/// reliability table, or with <c>--json</c> one JSON object for scripts. With <c>--online-calibration</c>
+/// it also runs the rows in file order through live calibration (<see cref="ProgressiveCalibration"/>)
+/// and reports it next to the model alone and two constants.
 /// </summary>
 internal static class EvaluateCommand
 {
@@ -24,7 +29,13 @@ internal static class EvaluateCommand
         var json = new Option<bool>("--json") { Description = "Print one JSON object (logLoss, auc, normalizedEntropy, calibration, rows, ...; trueCtrLogLoss for simulated events)" };
         var holdout = CliOptions.HoldoutFraction("Evaluate only the last fraction of the rows (what fit --holdout-fraction held out)");
         var bins = CliOptions.Count("--bins", "Reliability-table bins (equal-count)", 10);
+        var calibration = new OnlineCalibrationOptions();
         var command = new Command("evaluate", "Evaluate a model file on a data file") { model, data, format, json, holdout, bins };
+        foreach (var option in calibration.All)
+        {
+            command.Options.Add(option);
+        }
+
         command.SetAction(parsed => Run(
             context,
             parsed.GetValue(model)!,
@@ -32,14 +43,18 @@ internal static class EvaluateCommand
             CliOptions.ParseFormat(parsed.GetValue(format)!),
             parsed.GetValue(json),
             parsed.GetValue(holdout),
-            parsed.GetValue(bins)));
+            parsed.GetValue(bins),
+            schema => calibration.Read(parsed, schema) is { } options ? (options, parsed.GetValue(calibration.Window)) : null));
         return command;
     }
 
-    private static int Run(CliContext context, string modelPath, string dataPath, DataFormat format, bool json, double holdoutFraction, int bins)
+    private static int Run(CliContext context, string modelPath, string dataPath, DataFormat format, bool json, double holdoutFraction, int bins, Func<FieldSchema, (LiveCalibrationOptions Options, int Window)?> readCalibration)
     {
+        // The command line is checked before any file is read.
+        var calibration = readCalibration(ExampleReader.SchemaOf(format));
         var model = ModelFile.Load(modelPath);
         CliOptions.CheckSchema(model.Spec, format, $"model '{modelPath}'");
+        var progressive = calibration is { } live ? new ProgressiveCalibration(model.Spec.Schema, live.Options, TrainCtr(model, modelPath), live.Window) : null;
         long skip = 0;
         if (holdoutFraction > 0)
         {
@@ -57,7 +72,9 @@ internal static class EvaluateCommand
             {
                 if (++row > skip)
                 {
-                    accumulator.Add(model.Predict(reader.Values), reader.Label);
+                    var p = model.Predict(reader.Values);
+                    accumulator.Add(p, reader.Label);
+                    progressive?.Add(p, reader.Values, reader.Label, reader.Time?.ToUnixTimeMilliseconds() ?? row);
                     if (reader is EventExampleReader { Current.TrueCtr: { } trueCtr })
                     {
                         trueLoss += BinaryMetrics.LogLoss(trueCtr, reader.Label);
@@ -75,19 +92,30 @@ internal static class EvaluateCommand
         }
 
         var evaluation = accumulator.Evaluate(bins);
+        var calibrated = progressive?.Result(bins);
         if (json)
         {
-            WriteJson(context.Output, model, modelPath, dataPath, format, evaluation, bestLogLoss);
+            WriteJson(context.Output, model, modelPath, dataPath, format, evaluation, bestLogLoss, calibrated);
         }
         else
         {
             WriteTables(context, model, dataPath, evaluation, bestLogLoss);
+            if (calibrated is not null)
+            {
+                CalibrationReport.WriteTables(context.Console, model.Info.Label, calibrated);
+            }
         }
 
         return CliApp.Ok;
     }
 
-    private static void WriteJson(TextWriter output, LogisticModel model, string modelPath, string dataPath, DataFormat format, Evaluation e, double? bestLogLoss)
+    /// <summary>The CTR of the model's training data, from its lineage: the first constant of a progressive evaluation.</summary>
+    private static double TrainCtr(LogisticModel model, string modelPath) =>
+        model.Info.TrainingData is { Rows: > 0, Positives: > 0 } data && data.Positives < data.Rows
+            ? (double)data.Positives / data.Rows
+            : throw new CliException($"--online-calibration: model '{modelPath}' does not record its training rows and clicks (lineage trainingData), so its training CTR, the constant it is compared with, is unknown");
+
+    private static void WriteJson(TextWriter output, LogisticModel model, string modelPath, string dataPath, DataFormat format, Evaluation e, double? bestLogLoss, ProgressiveCalibrationResult? calibrated)
     {
         using var stream = new MemoryStream();
         using (var writer = new Utf8JsonWriter(stream))
@@ -112,6 +140,11 @@ internal static class EvaluateCommand
             }
 
             MetricsJson.Reliability(writer, e.Reliability);
+            if (calibrated is not null)
+            {
+                CalibrationReport.WriteJson(writer, calibrated);
+            }
+
             writer.WriteEndObject();
         }
 

@@ -84,6 +84,7 @@ internal static class RetrainSimCommand
             Ftrl = settings.Ftrl,
             HoldoutExamples = holdout,
             NegativeSamplingRate = settings.NegativeSamplingRate,
+            Calibration = settings.Calibration,
             CheckIntervalMs = 0,
             CheckEveryExamples = settings.CheckEveryExamples,
             Source = "replay:" + (request.Data ?? "simulator"),
@@ -310,6 +311,9 @@ internal static class RetrainSimCommand
 
         public double NegativeSamplingRate { get; private init; } = 1;
 
+        /// <summary>The service's live calibration (<c>Trainer:Learner:Calibration</c>), null when not enabled.</summary>
+        public ClickPredict.Core.Calibration.LiveCalibrationOptions? Calibration { get; private init; }
+
         public required IReadOnlyList<(string Name, RetrainPolicyOptions Policy)> Policies { get; init; }
 
         public static SimSettings Load(string path)
@@ -393,7 +397,32 @@ internal static class RetrainSimCommand
                 DriftPerDay = Number(sim, "DriftPerDay", 0),
                 Ftrl = ftrl,
                 NegativeSamplingRate = Number(learner, "NegativeSamplingRate", 1),
+                Calibration = LoadCalibration(path, learner),
             };
+        }
+
+        /// <summary><c>Trainer:Learner:Calibration</c> as the service reads it (null when absent or not enabled).</summary>
+        private static ClickPredict.Core.Calibration.LiveCalibrationOptions? LoadCalibration(string path, JsonObject? learner)
+        {
+            const string Prefix = "Trainer:Learner:Calibration";
+            if (learner is null || Section(learner, "Calibration") is not { } node)
+            {
+                return null;
+            }
+
+            ClickPredict.Trainer.Options.LearnerCalibrationOptions? options;
+            try
+            {
+                options = node.Deserialize(RetrainSimJsonContext.Default.LearnerCalibrationOptions);
+            }
+            catch (JsonException e)
+            {
+                throw new CliException($"{path}: {Prefix}: {e.Message}", e);
+            }
+
+            var calibration = options?.ToCalibrationOptions();
+            var failures = calibration?.Validate(Prefix, ClickPredict.Core.Features.FieldSchema.OpenRtb) ?? [];
+            return failures.Count == 0 ? calibration : throw new CliException($"{path}: {string.Join(" ", failures)}");
         }
 
         private static JsonObject? Section(JsonObject parent, string name) =>
@@ -447,5 +476,6 @@ internal sealed record RetrainSimRow
     NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
     WriteIndented = true)]
 [JsonSerializable(typeof(RetrainPolicyOptions))]
+[JsonSerializable(typeof(ClickPredict.Trainer.Options.LearnerCalibrationOptions))]
 [JsonSerializable(typeof(List<RetrainSimRow>))]
 internal sealed partial class RetrainSimJsonContext : JsonSerializerContext;

@@ -150,7 +150,8 @@ internal sealed record BidderState(string? Serving, int Publishes, IReadOnlyList
                 Long(point, "clicks"),
                 Double(point, "logLoss"),
                 Double(point, "calibration"),
-                point.TryGetProperty("model", out var m) ? m.GetString() : null));
+                point.TryGetProperty("model", out var m) ? m.GetString() : null,
+                Double(point, "meanPctr")));
         }
 
         var decisions = new List<DecisionLine>();
@@ -176,7 +177,7 @@ internal sealed record BidderState(string? Serving, int Publishes, IReadOnlyList
 }
 
 /// <summary>One point of the bidder's live series.</summary>
-internal sealed record StatusBucket(long StartUnixMs, long Requests, long Bids, double? P50Ms, double? P99Ms, long Impressions, long Clicks, double? LogLoss, double? Calibration, string? Model)
+internal sealed record StatusBucket(long StartUnixMs, long Requests, long Bids, double? P50Ms, double? P99Ms, long Impressions, long Clicks, double? LogLoss, double? Calibration, string? Model, double? MeanPctr = null)
 {
     /// <summary>
     /// Several bidders' points of one bucket and model as one: counts added, log loss and calibration
@@ -201,7 +202,8 @@ internal sealed record StatusBucket(long StartUnixMs, long Requests, long Bids, 
             points.Sum(p => p.Clicks),
             Weighted(points, p => p.LogLoss, p => p.Impressions),
             Weighted(points, p => p.Calibration, p => p.Impressions),
-            points[0].Model);
+            points[0].Model,
+            Weighted(points, p => p.MeanPctr, p => p.Impressions));
     }
 
     private static double? Weighted(IReadOnlyList<StatusBucket> points, Func<StatusBucket, double?> value, Func<StatusBucket, long> weight)

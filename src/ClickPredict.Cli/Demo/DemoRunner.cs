@@ -195,6 +195,7 @@ internal sealed class DemoRunner(CliContext context, DemoSettings settings)
             Models = models,
             PublishedGap = judged?.PublishedGap,
             LiveLogLossImproved = judged is { } j && j.PublishedGap < j.First.Gap,
+            LiveCalibration = monitor.Bidder is { } bidder ? DemoCalibration.From(bidder.Series, settings.BucketSeconds, settings) : null,
             Warnings = log.Warnings,
             LoggedErrors = log.Errors,
             RecentLog = log.Recent,

@@ -24,6 +24,12 @@ internal sealed record DemoSettings
     /// <summary>Seconds between the trainer's scheduled retrains.</summary>
     public int RetrainIntervalSeconds { get; init; } = 15;
 
+    /// <summary>Seconds between the trainer's recalibrate-only rounds (live calibration published between retrains).</summary>
+    public int RecalibrateIntervalSeconds { get; init; } = 2;
+
+    /// <summary>Half-life of the trainer's live calibration, in examples.</summary>
+    public const int CalibrationHalfLifeExamples = 1000;
+
     /// <summary>Width of one point of the bidder's live series, seconds.</summary>
     public int BucketSeconds { get; init; } = 5;
 

@@ -57,6 +57,9 @@ internal sealed record DemoSummary
     /// <summary>Whether the models served after the first, together, are closer to the best possible log loss than the first.</summary>
     public bool LiveLogLossImproved { get; init; }
 
+    /// <summary>The served model's live calibration over the run (null without a live series).</summary>
+    public DemoCalibration? LiveCalibration { get; init; }
+
     /// <summary>Bidders behind the simulated exchange.</summary>
     public int Bidders { get; init; } = 1;
 

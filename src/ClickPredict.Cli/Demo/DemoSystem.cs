@@ -147,6 +147,10 @@ internal sealed class DemoSystem : IAsyncDisposable
                 ["RetrainPolicy:MinNewExamples"] = "1000",
                 ["RetrainPolicy:WindowExamples"] = "2000",
                 ["RetrainPolicy:MinWindowExamples"] = "500",
+                ["Trainer:Learner:Calibration:Enabled"] = "true",
+                ["Trainer:Learner:Calibration:HalfLifeExamples"] = Invariant(DemoSettings.CalibrationHalfLifeExamples),
+                ["RetrainPolicy:RecalibrateIntervalSeconds"] = Invariant(settings.RecalibrateIntervalSeconds),
+                ["RetrainPolicy:RecalibrateMinExamples"] = "200",
             }), builder => Quiet(builder, log));
             await trainer.StartAsync(cancellationToken).ConfigureAwait(false);
 

@@ -10,7 +10,7 @@ namespace ClickPredict.Core.Registry;
 /// atomic (write a temporary file, flush it to disk, rename over the old one) and serialised across
 /// processes by an exclusive lock file, so a bidder never reads a half-written model or index.
 /// </summary>
-public sealed class ModelRegistry
+public sealed partial class ModelRegistry
 {
     public const string IndexFileName = "index.json";
     public const string DecisionsFileName = "decisions.json";
@@ -188,10 +188,15 @@ public sealed class ModelRegistry
             }
 
             var path = Path.Combine(Directory, versions[victim].File);
+            var calibration = versions[victim].Calibration is { } c ? Path.Combine(Directory, c.File) : null;
             versions.RemoveAt(victim);
             try
             {
                 File.Delete(path);
+                if (calibration is not null)
+                {
+                    File.Delete(calibration);
+                }
             }
             catch (IOException)
             {

@@ -40,4 +40,7 @@ public sealed record RegistryEntry
 
     /// <summary>Why it was published (the retrain policy's decision, or a manual note).</summary>
     public string? Reason { get; init; }
+
+    /// <summary>The latest calibration published for this version (null: none; the model serves as it is).</summary>
+    public CalibrationEntry? Calibration { get; init; }
 }

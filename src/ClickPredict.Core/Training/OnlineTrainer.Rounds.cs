@@ -1,4 +1,5 @@
 using System.Globalization;
+using ClickPredict.Core.Calibration;
 using ClickPredict.Core.Model;
 
 namespace ClickPredict.Core.Training;
@@ -26,7 +27,10 @@ public sealed partial class OnlineTrainer
         var decision = scheduler.Check(now, () => Model(now), _holdout, out var candidate);
         if (decision is null)
         {
-            return null;
+            // No retrain due: perhaps recalibrate only.
+            return _calibration is not null && _championCalibratable && scheduler.CheckCalibration(now, _calibration, out var calibration) is { } recalibration
+                ? new TrainerRound(recalibration, null, calibration)
+                : null;
         }
 
         return new TrainerRound(decision, candidate is null ? null : WithLineage(candidate, decision));
@@ -41,9 +45,23 @@ public sealed partial class OnlineTrainer
     {
         ArgumentNullException.ThrowIfNull(stored);
         PolicyOrThrow().Published(stored, DateTimeOffset.FromUnixTimeMilliseconds(_clockMs), publishCpuSeconds);
+        _calibration?.Reset();
+        _championCalibratable = true;
         _cpuSincePublish = 0;
         _cpuMark = _meter.CpuSeconds();
         _wallMark = _meter.WallSeconds();
+    }
+
+    /// <summary>
+    /// Records that <paramref name="stored"/> (the round's calibration as the registry numbered it) is published
+    /// and serves with the champion now; <paramref name="publishCpuSeconds"/> (writing it) is charged to the round.
+    /// </summary>
+    public void CalibrationPublished(CalibrationShift stored, double publishCpuSeconds = 0)
+    {
+        ArgumentNullException.ThrowIfNull(stored);
+        var calibration = _calibration ?? throw new InvalidOperationException("this trainer has no calibration");
+        calibration.Publish(stored);
+        PolicyOrThrow().CalibrationPublished(DateTimeOffset.FromUnixTimeMilliseconds(_clockMs), publishCpuSeconds);
     }
 
     /// <summary>Offsets as a lineage lists them: <c>name/partition:next</c>, or <c>name/partition:from-to</c> with <paramref name="from"/>.</summary>

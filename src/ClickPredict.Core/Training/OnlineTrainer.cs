@@ -1,3 +1,4 @@
+using ClickPredict.Core.Calibration;
 using ClickPredict.Core.Features;
 using ClickPredict.Core.Learning;
 using ClickPredict.Core.Model;
@@ -32,12 +33,14 @@ public sealed partial class OnlineTrainer
     private readonly NegativeDownsampler? _downsampler;
     private readonly RetrainScheduler? _scheduler;
     private readonly TrainingMeter _meter;
+    private readonly LiveCalibration? _calibration;
     private readonly int[] _indices;
     private readonly Dictionary<int, long> _next = [];
     private readonly Dictionary<int, long> _startOffsets;
     // Learned at once, nothing to hold or sample: the learner's own pre-update score is the prediction.
     private readonly bool _direct;
     private HoldoutBuffer.ReleasedEntry _released;
+    private bool _championCalibratable = true;
     private long _nextCheckMs;
     private long _clockMs;
     private double _cpuSincePublish;
@@ -74,6 +77,7 @@ public sealed partial class OnlineTrainer
         _released = new HoldoutBuffer.ReleasedEntry(new int[_hasher.FeatureCount], false, 0, 0, 0);
         _downsampler = options.NegativeSamplingRate < 1 ? new NegativeDownsampler(options.NegativeSamplingRate, options.SamplingSeed) : null;
         _scheduler = policy is null ? null : new RetrainScheduler(spec, policy, _meter);
+        _calibration = options.Calibration is null ? null : new LiveCalibration(spec.Schema, options.Calibration);
         _direct = options.HoldoutExamples == 0 && _downsampler is null && _scheduler is null;
         _startOffsets = state is null ? [] : new Dictionary<int, long>(state.StartOffsets);
         _nextCheckMs = state?.NextCheckMs ?? long.MinValue;
@@ -113,6 +117,9 @@ public sealed partial class OnlineTrainer
     /// <summary>The policy's book-keeping and its live and drift windows (null without a policy).</summary>
     public RetrainScheduler? Scheduler => _scheduler;
 
+    /// <summary>The live calibration of the serving model (null when <see cref="OnlineTrainerOptions.Calibration"/> is not set).</summary>
+    public LiveCalibration? Calibration => _calibration;
+
     /// <summary>The model candidates are compared with (the one serving); null before any.</summary>
     public LogisticModel? Champion => _scheduler?.Champion;
 
@@ -150,7 +157,8 @@ public sealed partial class OnlineTrainer
     /// <summary>
     /// One labelled example that happened at <paramref name="timeUnixMs"/>, read at
     /// <paramref name="offset"/> of <paramref name="partition"/>: scored by the learner and the champion
-    /// before anything learns it, held back, and the oldest held example learned. Allocation-free.
+    /// before anything learns it (and the serving score calibrated, then the calibration learning the label),
+    /// held back, and the oldest held example learned. Allocation-free (but for a calibration segment's first value).
     /// </summary>
     public ExampleScore Observe(FieldValues values, bool clicked, long timeUnixMs, int partition = 0, long offset = -1)
     {
@@ -183,6 +191,12 @@ public sealed partial class OnlineTrainer
             }
         }
 
+        var calibrated = double.NaN;
+        if (_calibration is not null)
+        {
+            calibrated = _calibration.Observe(_scheduler is null ? learner : champion, values, clicked, timeUnixMs);
+        }
+
         _clockMs = Math.Max(_clockMs, timeUnixMs);
         if (_scheduler is not null)
         {
@@ -199,7 +213,7 @@ public sealed partial class OnlineTrainer
             }
         }
 
-        return new ExampleScore(learner, champion);
+        return new ExampleScore(learner, champion, calibrated);
     }
 
     /// <summary>An example at <paramref name="offset"/> of <paramref name="partition"/> that could not be read: covered (never read again), not learned.</summary>
@@ -223,8 +237,17 @@ public sealed partial class OnlineTrainer
     /// <summary>The learner's current model with <paramref name="info"/> (see <see cref="FtrlLearner.ToModel"/>).</summary>
     public LogisticModel Model(ModelInfo info) => _learner.ToModel(info);
 
-    /// <summary>Sets the champion (at start, or when the registry's champion changed under us: a rollback).</summary>
-    public void SetChampion(LogisticModel? champion) => PolicyOrThrow().SetChampion(champion);
+    /// <summary>
+    /// Sets the champion (at start, or when the registry's champion changed under us: a rollback). A champion
+    /// that is not in the registry (a shipped default file) is not <paramref name="calibratable"/>: no calibration
+    /// can be published beside it, so no recalibrate-only round runs until a published model serves.
+    /// </summary>
+    public void SetChampion(LogisticModel? champion, bool calibratable = true)
+    {
+        PolicyOrThrow().SetChampion(champion);
+        _calibration?.Reset();
+        _championCalibratable = calibratable;
+    }
 
     /// <summary>Takes a new policy (a configuration reload); the schedule's book-keeping is kept.</summary>
     public void UpdatePolicy(RetrainPolicyOptions policy) => PolicyOrThrow().UpdateOptions(policy);

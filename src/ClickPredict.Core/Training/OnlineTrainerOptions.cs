@@ -1,3 +1,4 @@
+using ClickPredict.Core.Calibration;
 using ClickPredict.Core.Learning;
 
 namespace ClickPredict.Core.Training;
@@ -32,6 +33,9 @@ public sealed record OnlineTrainerOptions
     /// <summary>The stream whose partitions and offsets a candidate's lineage lists (<c>topic/partition:from-to</c>).</summary>
     public string OffsetsName { get; init; } = "examples";
 
+    /// <summary>Live calibration of the serving model between retrains; null: none.</summary>
+    public LiveCalibrationOptions? Calibration { get; init; }
+
     /// <summary>Problems, each naming its option under <paramref name="prefix"/>; empty when valid.</summary>
     public IReadOnlyList<string> Validate(string prefix)
     {
@@ -54,6 +58,11 @@ public sealed record OnlineTrainerOptions
         if (CheckIntervalMs < 0 || CheckEveryExamples < 0 || (CheckIntervalMs == 0 && CheckEveryExamples == 0))
         {
             failures.Add($"{prefix}: the policy must be consulted by event time (CheckIntervalMs) or by count (CheckEveryExamples), neither negative.");
+        }
+
+        if (Calibration is not null)
+        {
+            failures.AddRange(Calibration.Validate($"{prefix}:Calibration"));
         }
 
         return failures;

@@ -1,3 +1,5 @@
+using System.Globalization;
+using ClickPredict.Core.Calibration;
 using ClickPredict.Core.Model;
 using ClickPredict.Core.Registry;
 
@@ -23,6 +25,22 @@ public static class RegistryRounds
         return entry;
     }
 
+    /// <summary>
+    /// Publishes a recalibrate-only round's calibration beside the champion, with the decision as its reason,
+    /// and tells the trainer; returns its label (<c>ctr@7 calibration 3</c>). Throws what the registry throws.
+    /// </summary>
+    public static string PublishCalibration(ModelRegistry registry, OnlineTrainer trainer, TrainerRound round, TimeProvider? time = null)
+    {
+        ArgumentNullException.ThrowIfNull(registry);
+        ArgumentNullException.ThrowIfNull(trainer);
+        ArgumentNullException.ThrowIfNull(round);
+        var calibration = round.Calibration ?? throw new ArgumentException("the round publishes no calibration", nameof(round));
+        var started = trainer.Meter.CpuSeconds();
+        var (stored, _) = registry.PublishCalibration(calibration, $"{round.Decision.Reason}: {round.Decision.Details()}", time);
+        trainer.CalibrationPublished(stored, trainer.Meter.CpuSeconds() - started);
+        return string.Create(CultureInfo.InvariantCulture, $"{stored.Info.Model} calibration {stored.Info.Version}");
+    }
+
     /// <summary>Keeps the decision beside the registry index (the last few), for status pages.</summary>
     public static void Record(ModelRegistry registry, RetrainDecision decision, string? label)
     {
@@ -40,13 +58,20 @@ public static class RegistryRounds
         });
     }
 
-    /// <summary>What publishing costs without a registry: the model file written out (serialised, checksummed), charged to the trainer.</summary>
+    /// <summary>What publishing costs without a registry: the model (or calibration) file written out (serialised, checksummed), charged to the trainer.</summary>
     public static void PublishInMemory(OnlineTrainer trainer, TrainerRound round)
     {
         ArgumentNullException.ThrowIfNull(trainer);
         ArgumentNullException.ThrowIfNull(round);
-        var candidate = round.Candidate ?? throw new ArgumentException("the round publishes nothing", nameof(round));
         var started = trainer.Meter.CpuSeconds();
+        if (round.Calibration is { } calibration)
+        {
+            _ = CalibrationFile.Serialize(calibration);
+            trainer.CalibrationPublished(calibration, trainer.Meter.CpuSeconds() - started);
+            return;
+        }
+
+        var candidate = round.Candidate ?? throw new ArgumentException("the round publishes nothing", nameof(round));
         _ = ModelFile.Serialize(candidate);
         trainer.Published(candidate, trainer.Meter.CpuSeconds() - started);
     }

@@ -48,10 +48,25 @@ public sealed record RetrainDecision
     /// <summary>CPU seconds this round took (0 when skipped before forming a candidate).</summary>
     public double RoundCpuSeconds { get; init; }
 
+    /// <summary>A recalibration round: recent progressive log loss with the live calibration.</summary>
+    public double CalibrationLogLoss { get; init; } = double.NaN;
+
+    /// <summary>A recalibration round: recent log loss with the calibration serving (none: the model alone).</summary>
+    public double ServingCalibrationLogLoss { get; init; } = double.NaN;
+
+    /// <summary>A recalibration round: recent log loss of the champion without calibration.</summary>
+    public double UncalibratedLogLoss { get; init; } = double.NaN;
+
+    /// <summary>A recalibration round: the live calibration's global shift.</summary>
+    public double GlobalShift { get; init; } = double.NaN;
+
     /// <summary>Whether a candidate was formed and scored (a "training" in retrain-sim's counts).</summary>
     public bool Trained { get; init; }
 
     public bool Published => Outcome == RetrainOutcome.Publish;
+
+    /// <summary>Whether the round published a calibration (recalibrate only).</summary>
+    public bool Recalibrated => Outcome == RetrainOutcome.Recalibrate;
 
     /// <summary>The trigger as a short token (<c>interval</c>, <c>degradation</c>, ...).</summary>
     public string TriggerName => Trigger switch
@@ -60,11 +75,17 @@ public sealed record RetrainDecision
         RetrainTrigger.Interval => "interval",
         RetrainTrigger.Degradation => "degradation",
         RetrainTrigger.Drift => "drift",
+        RetrainTrigger.Recalibrate => "recalibrate",
         _ => "none",
     };
 
-    /// <summary>The outcome as a short token (<c>publish</c>, <c>skip</c>).</summary>
-    public string OutcomeName => Published ? "publish" : "skip";
+    /// <summary>The outcome as a short token (<c>publish</c>, <c>recalibrate</c>, <c>skip</c>).</summary>
+    public string OutcomeName => Outcome switch
+    {
+        RetrainOutcome.Publish => "publish",
+        RetrainOutcome.Recalibrate => "recalibrate",
+        _ => "skip",
+    };
 
     /// <summary>The figures, for a log line or a registry entry: <c>candidate=0.13100 champion=0.13350 ...</c>.</summary>
     public string Details()
@@ -81,6 +102,10 @@ public sealed record RetrainDecision
             text.Append(CultureInfo.InvariantCulture, $"psi={Psi:F4}({PsiField}) ");
         }
 
+        Append(text, "calibrationLogLoss", CalibrationLogLoss);
+        Append(text, "servingCalibrationLogLoss", ServingCalibrationLogLoss);
+        Append(text, "uncalibratedLogLoss", UncalibratedLogLoss);
+        Append(text, "globalShift", GlobalShift);
         Append(text, "cpuLastHour", CpuLastHour);
         Append(text, "roundCpu", RoundCpuSeconds);
         return text.ToString().TrimEnd();

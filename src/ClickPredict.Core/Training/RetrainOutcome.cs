@@ -8,4 +8,7 @@ public enum RetrainOutcome
 
     /// <summary>The champion stays.</summary>
     Skip,
+
+    /// <summary>The champion stays, with the live calibration published for it (no retrain).</summary>
+    Recalibrate,
 }

@@ -24,6 +24,11 @@ namespace ClickPredict.Core.Training;
 /// </list>
 /// Every round, whatever its outcome, restarts the interval, so a skipped round is retried one interval
 /// later (or earlier by an early trigger).
+/// <para>Between retrains, when no retrain round is due, "recalibrate only" is the policy's cheap action:
+/// <see cref="RecalibrationDue"/> once <c>RecalibrateIntervalSeconds</c> passed since the last calibration
+/// or model publish, then <see cref="JudgeCalibration"/>, the gate: publish the live calibration only when
+/// its recent progressive log loss is below the serving calibration's by <c>RecalibrateMinImprovement</c>.
+/// Its cost (a snapshot and a file of a few hundred bytes) is charged to the same hourly budget.</para>
 /// </remarks>
 public static class RetrainPolicy
 {
@@ -80,6 +85,37 @@ public static class RetrainPolicy
         }
 
         return RetrainTrigger.None;
+    }
+
+    /// <summary>Whether a recalibrate-only round is due at <paramref name="now"/>: a champion serves and the interval passed since <paramref name="lastCalibrationAt"/> (the last calibration or model publish; null: never).</summary>
+    public static bool RecalibrationDue(RetrainPolicyOptions options, DateTimeOffset now, bool hasChampion, DateTimeOffset? lastCalibrationAt)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return hasChampion && options.RecalibrateIntervalSeconds > 0
+            && (lastCalibrationAt is not { } last || (now - last).TotalSeconds >= options.RecalibrateIntervalSeconds);
+    }
+
+    /// <summary>
+    /// The gate of a recalibration: publish (<see cref="RetrainOutcome.Recalibrate"/>) when the calibration learned
+    /// from at least <c>RecalibrateMinExamples</c> and its recent log loss <paramref name="liveLogLoss"/> is below the
+    /// serving calibration's <paramref name="servingLogLoss"/> (same examples) by the margin; else skip, saying why.
+    /// </summary>
+    public static (RetrainOutcome Outcome, string Reason) JudgeCalibration(RetrainPolicyOptions options, long examples, double liveLogLoss, double servingLogLoss, double cpuLastHour, double expectedCpu)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (examples < options.RecalibrateMinExamples)
+        {
+            return (RetrainOutcome.Skip, RetrainReason.TooFewCalibrationExamples);
+        }
+
+        if (options.CpuBudgetSecondsPerHour > 0 && cpuLastHour + expectedCpu > options.CpuBudgetSecondsPerHour)
+        {
+            return (RetrainOutcome.Skip, RetrainReason.OverBudget);
+        }
+
+        return double.IsFinite(liveLogLoss) && double.IsFinite(servingLogLoss) && liveLogLoss <= servingLogLoss * (1 - options.RecalibrateMinImprovement)
+            ? (RetrainOutcome.Recalibrate, RetrainReason.Recalibrated)
+            : (RetrainOutcome.Skip, RetrainReason.CalibrationNoBetter);
     }
 
     /// <summary>The reason to skip a due round before training a candidate, or null to go on.</summary>

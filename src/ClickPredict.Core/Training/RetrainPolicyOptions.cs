@@ -70,6 +70,23 @@ public sealed class RetrainPolicyOptions
     /// </summary>
     public double CpuBudgetSecondsPerHour { get; set; }
 
+    /// <summary>
+    /// <c>RecalibrateIntervalSeconds</c>: between retrains, a "recalibrate only" round publishes the live
+    /// calibration of the champion (a small file, no retrain) this long after the previous calibration or
+    /// model publish. Needs <c>Trainer:Learner:Calibration:Enabled</c>. 0 turns it off. Default 0.
+    /// </summary>
+    public double RecalibrateIntervalSeconds { get; set; }
+
+    /// <summary><c>RecalibrateMinExamples</c>: a recalibration waits until the calibration learned from this many examples of the champion. Default 1000.</summary>
+    public long RecalibrateMinExamples { get; set; } = 1000;
+
+    /// <summary>
+    /// <c>RecalibrateMinImprovement</c>: the gate of a recalibration: its recent progressive log loss must be
+    /// below that of the calibration serving (on the same recent examples) by at least this fraction; else
+    /// it is refused and the serving one stays. Default 0 (not worse).
+    /// </summary>
+    public double RecalibrateMinImprovement { get; set; }
+
     /// <summary><c>WindowExamples</c>: examples in the recent window used for live log loss and drift. Default 20000.</summary>
     public int WindowExamples { get; set; } = 20_000;
 
@@ -105,6 +122,13 @@ public sealed class RetrainPolicyOptions
         NonNegative(prefix, nameof(EarlyMinSeconds), EarlyMinSeconds, failures);
         NonNegative(prefix, nameof(MinWeightChange), MinWeightChange, failures);
         NonNegative(prefix, nameof(CpuBudgetSecondsPerHour), CpuBudgetSecondsPerHour, failures);
+        NonNegative(prefix, nameof(RecalibrateIntervalSeconds), RecalibrateIntervalSeconds, failures);
+        Fraction(prefix, nameof(RecalibrateMinImprovement), RecalibrateMinImprovement, failures);
+        if (RecalibrateMinExamples < 0)
+        {
+            failures.Add(Message(prefix, nameof(RecalibrateMinExamples), $"must be at least 0, but was {RecalibrateMinExamples}"));
+        }
+
         if (WindowExamples is < 100 or > 10_000_000)
         {
             failures.Add(Message(prefix, nameof(WindowExamples), $"must be between 100 and 10000000, but was {WindowExamples}"));

@@ -30,6 +30,15 @@ public static class RetrainReason
     /// <summary>Skipped: the candidate did not beat the champion by the margin.</summary>
     public const string NoImprovement = "no-improvement";
 
+    /// <summary>Recalibrated: the live calibration's recent log loss beats the serving calibration's by the margin.</summary>
+    public const string Recalibrated = "recalibrated";
+
+    /// <summary>Recalibration refused by its gate: not better than the serving calibration on the recent examples.</summary>
+    public const string CalibrationNoBetter = "calibration-no-better";
+
+    /// <summary>Recalibration skipped: the calibration learned from fewer than <c>RecalibrateMinExamples</c> examples of the champion.</summary>
+    public const string TooFewCalibrationExamples = "too-few-calibration-examples";
+
     /// <summary>Skipped: the candidate could not be formed (non-finite weights) or evaluated (empty holdout).</summary>
     public const string NoCandidate = "no-candidate";
 }

@@ -54,7 +54,8 @@ public sealed class RetrainReplay
     {
         foreach (var lane in _lanes)
         {
-            lane.Trainer.SetChampion(lane.Trainer.Model(time));
+            // Not in a registry: with one, no calibration can be published beside it.
+            lane.Trainer.SetChampion(lane.Trainer.Model(time), calibratable: !lane.HasRegistry);
         }
     }
 
@@ -69,7 +70,9 @@ public sealed class RetrainReplay
             var started = CpuClock.ThreadSeconds();
             var score = trainer.Observe(values, clicked, timeMs, partition, offset);
             lane.LearnCpu += CpuClock.ThreadSeconds() - started;
-            lane.LossSum += BinaryMetrics.LogLoss(score.Champion, clicked);
+            // What serves is the champion with the calibration last published for it (none: the model alone).
+            var served = trainer.Calibration is { } calibration && double.IsFinite(score.Champion) ? calibration.Serving.Apply(score.Champion, values) : score.Champion;
+            lane.LossSum += BinaryMetrics.LogLoss(served, clicked);
             if (trainer.CheckDue)
             {
                 lane.Decide();
@@ -102,6 +105,8 @@ public sealed class RetrainReplay
 
         public OnlineTrainer Trainer { get; } = trainer;
 
+        public bool HasRegistry => registry is not null;
+
         public double LossSum { get; set; }
 
         public double LearnCpu { get; set; }
@@ -118,7 +123,7 @@ public sealed class RetrainReplay
 
             Log.Add(round.Decision);
             string? label = null;
-            if (round.Candidate is not null)
+            if (round.Candidate is not null || round.Calibration is not null)
             {
                 if (registry is null)
                 {
@@ -126,7 +131,7 @@ public sealed class RetrainReplay
                 }
                 else
                 {
-                    label = RegistryRounds.Publish(registry, Trainer, round).Label;
+                    label = round.Calibration is not null ? RegistryRounds.PublishCalibration(registry, Trainer, round) : RegistryRounds.Publish(registry, Trainer, round).Label;
                 }
             }
 

@@ -1,3 +1,4 @@
+using ClickPredict.Core.Calibration;
 using ClickPredict.Core.Features;
 using ClickPredict.Core.Metrics;
 using ClickPredict.Core.Model;
@@ -28,6 +29,7 @@ public sealed class RetrainScheduler
     private LogisticModel? _lastPublished;
     private float[]? _candidateScratch;
     private float[]? _publishedScratch;
+    private double _lastCalibrationCpu;
 
     /// <summary>A scheduler for a learner hashing with <paramref name="learnerSpec"/>; rounds are timed on <paramref name="meter"/> (default: this thread's CPU).</summary>
     public RetrainScheduler(FeatureSpec learnerSpec, RetrainPolicyOptions options, TrainingMeter? meter = null)
@@ -62,6 +64,17 @@ public sealed class RetrainScheduler
 
     /// <summary>Rounds that published.</summary>
     public int Publications { get; private set; }
+
+    /// <summary>When the last calibration was published (or, after a model publish, when that was).</summary>
+    public DateTimeOffset? LastCalibrationAt { get; private set; }
+
+    /// <summary>Recalibrate-only rounds, and those of them that published a calibration.</summary>
+    public int RecalibrationRounds { get; private set; }
+
+    public int Recalibrations { get; private set; }
+
+    /// <summary>CPU seconds recalibrate-only rounds took (a part of <see cref="RoundCpuSeconds"/>).</summary>
+    public double RecalibrationCpuSeconds { get; private set; }
 
     /// <summary>CPU seconds all rounds took (forming, scoring, publishing).</summary>
     public double RoundCpuSeconds { get; private set; }
@@ -228,6 +241,62 @@ public sealed class RetrainScheduler
     }
 
     /// <summary>
+    /// When no retrain round is due at <paramref name="now"/>: runs a recalibrate-only round if one is due
+    /// (<see cref="RetrainPolicy.RecalibrationDue"/>), gated by <see cref="RetrainPolicy.JudgeCalibration"/>.
+    /// Returns the decision (null when none was due) and, when it says recalibrate, the calibration to publish
+    /// in <paramref name="publish"/>; after publishing it, call <see cref="CalibrationPublished"/>.
+    /// </summary>
+    public RetrainDecision? CheckCalibration(DateTimeOffset now, LiveCalibration calibration, out CalibrationShift? publish)
+    {
+        ArgumentNullException.ThrowIfNull(calibration);
+        publish = null;
+        if (!RetrainPolicy.RecalibrationDue(_options, now, _champion is not null, LastCalibrationAt ?? LastPublishAt))
+        {
+            return null;
+        }
+
+        LastCalibrationAt = now;
+        var cpuLastHour = CpuLastHour(now);
+        var started = _meter.CpuSeconds();
+        var live = calibration.RecentLogLoss;
+        var serving = calibration.RecentServingLogLoss;
+        var (outcome, reason) = RetrainPolicy.JudgeCalibration(_options, calibration.Examples, live, serving, cpuLastHour, _lastCalibrationCpu);
+        var snapshot = outcome == RetrainOutcome.Recalibrate ? calibration.Snapshot(now, _champion?.Info.Label) : null;
+        var cpu = _meter.CpuSeconds() - started;
+        Charge(now, cpu);
+        RecalibrationRounds++;
+        RecalibrationCpuSeconds += cpu;
+        publish = snapshot;
+        return new RetrainDecision
+        {
+            Time = now,
+            Trigger = RetrainTrigger.Recalibrate,
+            Outcome = outcome,
+            Reason = reason,
+            NewExamples = calibration.Examples,
+            CalibrationLogLoss = live,
+            ServingCalibrationLogLoss = serving,
+            UncalibratedLogLoss = calibration.RecentUncalibratedLogLoss,
+            GlobalShift = calibration.GlobalShift,
+            CpuLastHour = cpuLastHour,
+            RoundCpuSeconds = cpu,
+        };
+    }
+
+    /// <summary>Records that a calibration was published at <paramref name="now"/>; <paramref name="publishCpuSeconds"/> (writing it) is charged to the round.</summary>
+    public void CalibrationPublished(DateTimeOffset now, double publishCpuSeconds = 0)
+    {
+        LastCalibrationAt = now;
+        Recalibrations++;
+        _lastCalibrationCpu = publishCpuSeconds;
+        if (publishCpuSeconds > 0)
+        {
+            Charge(now, publishCpuSeconds);
+            RecalibrationCpuSeconds += publishCpuSeconds;
+        }
+    }
+
+    /// <summary>
     /// Records that <paramref name="model"/> was published at <paramref name="now"/> and is the champion
     /// now; <paramref name="publishCpuSeconds"/> (writing it out) is charged to the round.
     /// </summary>
@@ -237,6 +306,7 @@ public sealed class RetrainScheduler
         SetChampion(model);
         _lastPublished = model;
         LastPublishAt = now;
+        LastCalibrationAt = now;
         ExamplesSincePublish = 0;
         Publications++;
         _drift.Freeze();

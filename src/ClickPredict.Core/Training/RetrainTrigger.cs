@@ -17,4 +17,7 @@ public enum RetrainTrigger
 
     /// <summary>The input distribution of a key field drifted past the threshold.</summary>
     Drift,
+
+    /// <summary>No retrain is due, but the champion's calibration is (<c>RecalibrateIntervalSeconds</c>): recalibrate only.</summary>
+    Recalibrate,
 }

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 namespace ClickPredict.Trainer.Diagnostics;
 
 /// <summary>
-/// Source-generated log messages of the trainer. Event ids are fixed once published; next free id: 28. Retired: 3 (the joiner's consume errors) and 25
+/// Source-generated log messages of the trainer. Event ids are fixed once published; next free id: 29. Retired: 3 (the joiner's consume errors) and 25
 /// (librdkafka's lines), now logged by the Kafka component's consume loop and its one librdkafka handler.
 /// </summary>
 internal static partial class Log
@@ -43,6 +43,9 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 15, Level = LogLevel.Information, Message = "Published {Label} to {Registry} ({Reason})")]
     public static partial void ModelPublished(ILogger logger, string label, string registry, string reason);
+
+    [LoggerMessage(EventId = 28, Level = LogLevel.Information, Message = "Published {Label} to {Registry} (recalibrate only: {Reason})")]
+    public static partial void CalibrationPublished(ILogger logger, string label, string registry, string reason);
 
     [LoggerMessage(EventId = 16, Level = LogLevel.Information, Message = "Champion is now {Label}")]
     public static partial void ChampionChanged(ILogger logger, string label);

@@ -83,6 +83,9 @@ internal sealed class TrainerStatus
     /// <summary>The champion's label as the learner last saw it.</summary>
     public string? Champion { get; set; }
 
+    /// <summary>The calibration last published for the champion (<c>ctr@7 calibration 3</c>), if any.</summary>
+    public string? Calibration { get; set; }
+
     /// <summary>The joiner starts these members.</summary>
     public void StartJoiner(JoinerMember[] members)
     {

@@ -34,7 +34,21 @@ internal sealed class LearnerRegistry
     public void Apply(OnlineTrainer trainer, TrainerRound round)
     {
         string? label = null;
-        if (round.Candidate is not null)
+        if (round.Calibration is not null)
+        {
+            try
+            {
+                label = RegistryRounds.PublishCalibration(_registry, trainer, round, _time);
+                _revision = _registry.ReadIndex().Revision;
+                _status.Calibration = label;
+                Log.CalibrationPublished(_logger, label, _registry.Directory, round.Decision.Reason);
+            }
+            catch (Exception e) when (e is RegistryException or IOException or UnauthorizedAccessException)
+            {
+                Log.PublishFailed(_logger, _registry.Directory, e);
+            }
+        }
+        else if (round.Candidate is not null)
         {
             try
             {
@@ -99,8 +113,16 @@ internal sealed class LearnerRegistry
                 champion = null;
             }
 
-            trainer.SetChampion(champion);
+            // The shipped default file is not in the registry: nothing can be published beside it.
+            trainer.SetChampion(champion, calibratable: entry is not null);
             _status.Champion = champion?.Info.Label;
+            if (champion is not null && entry is not null && trainer.Calibration is { } live && _registry.LoadCalibration(entry) is { } serving)
+            {
+                // The bidder serves this calibration: the next one is gated against it.
+                live.Publish(serving);
+                _status.Calibration = $"{entry.Label} calibration {serving.Info.Version}";
+            }
+
             if (champion is not null)
             {
                 Log.ChampionChanged(_logger, entry?.Label ?? champion.Info.Label);

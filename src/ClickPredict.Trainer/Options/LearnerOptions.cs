@@ -44,6 +44,9 @@ public sealed class LearnerOptions
     /// </summary>
     public int CheckIntervalMs { get; set; } = 1000;
 
+    /// <summary><c>Trainer:Learner:Calibration</c>: live calibration of the champion between retrains.</summary>
+    public LearnerCalibrationOptions Calibration { get; set; } = new();
+
     /// <summary>The FTRL hyper-parameters (importance weighting handles down-sampling, so the rate there stays 1).</summary>
     public FtrlOptions ToFtrlOptions() => new() { Alpha = Alpha, Beta = Beta, Lambda1 = Lambda1, Lambda2 = Lambda2 };
 
@@ -59,6 +62,7 @@ public sealed class LearnerOptions
         HoldoutExamples = HoldoutExamples,
         NegativeSamplingRate = NegativeSamplingRate,
         CheckIntervalMs = CheckIntervalMs,
+        Calibration = Calibration?.ToCalibrationOptions(),
         Source = "kafka:" + topic,
         OffsetsName = topic,
     };

@@ -80,6 +80,18 @@ internal sealed class TrainerOptionsValidator(Hosting.TrainerPaths paths) : IVal
             Range("Learner:HoldoutExamples", learner.HoldoutExamples, 0, 5_000_000, failures);
             Seconds("Learner:CheckpointIntervalSeconds", learner.CheckpointIntervalSeconds, failures);
             Range("Learner:CheckIntervalMs", learner.CheckIntervalMs, 10, 3_600_000, failures);
+            if (learner.Calibration?.ToCalibrationOptions() is { } calibration)
+            {
+                failures.AddRange(calibration.Validate($"{S}:Learner:Calibration", ClickPredict.Core.Features.FieldSchema.OpenRtb));
+                for (var i = 0; i < calibration.SegmentFields.Length; i++)
+                {
+                    var field = calibration.SegmentFields[i];
+                    if (ClickPredict.Core.Features.FieldSchema.OpenRtb.TryGetField(field, out var definition) && definition.Scope != ClickPredict.Core.Features.FieldScope.Request)
+                    {
+                        failures.Add($"{S}:Learner:Calibration:SegmentFields:{i} '{field}' is a field of the creative, not of the request; the bidder calibrates with request fields only.");
+                    }
+                }
+            }
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

@@ -17,8 +17,8 @@ internal static class ExpectedBids
 
     public static CampaignCatalog ShippedCatalog => s_catalog.Value;
 
-    /// <summary>(creative id, price) of the best bid for imp 0 in USD, or null when nothing clears the floor.</summary>
-    public static (string CreativeId, decimal Price, double Pctr)? Best(LogisticModel model, byte[] json, DateTimeOffset receivedUtc, string exchange = "sim", decimal shading = 0.8m)
+    /// <summary>(creative id, price) of the best bid for imp 0 in USD, or null when nothing clears the floor; pCTRs shifted by <paramref name="calibrationShift"/> (logit) when one serves.</summary>
+    public static (string CreativeId, decimal Price, double Pctr)? Best(LogisticModel model, byte[] json, DateTimeOffset receivedUtc, string exchange = "sim", decimal shading = 0.8m, double calibrationShift = 0)
     {
         var request = new BidRequest();
         BidRequestParser.Parse(json, request);
@@ -34,6 +34,7 @@ internal static class ExpectedBids
         (string, decimal, double)? best = null;
         for (var i = 0; i < creatives.Count; i++)
         {
+            pctrs[i] = Core.Calibration.CalibrationShift.Apply(pctrs[i], calibrationShift);
             var campaign = creatives[i].Campaign;
             var price = BidPricing.Price(pctrs[i], campaign.ValuePerClickUsd, campaign.MaxCpmUsd, request.AuctionType, shading, (decimal)imp.BidFloor, Currency.Usd, Currency.Usd);
             if (price > 0 && (best is null || price > best.Value.Item2 || (price == best.Value.Item2 && pctrs[i] > best.Value.Item3)))

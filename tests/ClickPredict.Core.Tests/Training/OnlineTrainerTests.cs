@@ -1,3 +1,4 @@
+using ClickPredict.Core.Calibration;
 using ClickPredict.Core.Events;
 using ClickPredict.Core.Features;
 using ClickPredict.Core.Model;
@@ -60,6 +61,43 @@ public class OnlineTrainerTests
         Assert.False(trainer.CheckDue);
     }
 
+    /// <summary>
+    /// With calibration on, the trainer's calibrated score is exactly what a <see cref="LiveCalibration"/> fed the
+    /// champion's scores gives (one code path), and a newly published champion starts the calibration afresh.
+    /// </summary>
+    [Fact]
+    public void Observe_WithCalibration_CalibratesTheChampionScoreAndResetsOnPublish()
+    {
+        var calibrationOptions = new LiveCalibrationOptions { HalfLifeExamples = 300, SegmentFields = ["device.type"] };
+        var options = new OnlineTrainerOptions { HoldoutExamples = 100, CheckIntervalMs = 0, CheckEveryExamples = 250, Calibration = calibrationOptions };
+        var trainer = new OnlineTrainer(s_spec, options, new RetrainPolicyOptions { MinNewExamples = 200, IntervalSeconds = 1e6, MinImprovement = 0, MinWeightChange = 0 }, meter: TrainingMeter.Frozen);
+        var reference = new LiveCalibration(s_spec.Schema, calibrationOptions);
+        var published = 0;
+        foreach (var (values, clicked, time) in Stream(1500))
+        {
+            var score = trainer.Observe(values, clicked, time);
+            if (double.IsNaN(score.Champion))
+            {
+                Assert.True(double.IsNaN(score.Calibrated));
+            }
+            else
+            {
+                Assert.Equal(reference.Observe(score.Champion, values, clicked, time), score.Calibrated);
+            }
+
+            if (trainer.CheckDue && trainer.Decide() is { Candidate: not null } round)
+            {
+                RegistryRounds.PublishInMemory(trainer, round);
+                Assert.Equal(0, trainer.Calibration!.Examples);
+                reference.Reset();
+                published++;
+            }
+        }
+
+        Assert.Equal(1, published);
+        Assert.True(trainer.Calibration!.Examples > 1000);
+    }
+
     private static void Feed(OnlineTrainer trainer, (FieldValues Values, bool Clicked, long TimeMs)[] examples, int firstOffset)
     {
         for (var i = 0; i < examples.Length; i++)
@@ -72,7 +110,7 @@ public class OnlineTrainerTests
         }
     }
 
-    private static (FieldValues Values, bool Clicked, long TimeMs)[] Stream(int count)
+    internal static (FieldValues Values, bool Clicked, long TimeMs)[] Stream(int count)
     {
         var examples = new SimulatedExamples(new TrafficSimulator(new SimulatorOptions { Seed = 3, OutcomeSeed = 4 }));
         var stream = new (FieldValues, bool, long)[count];

@@ -1,0 +1,68 @@
+using System.CommandLine;
+using ClickPredict.Core.Calibration;
+using ClickPredict.Core.Features;
+
+namespace ClickPredict.Cli.Calibration;
+
+/// <summary>
+/// The command-line options of the progressive mode with live calibration that <c>evaluate</c> and
+/// <c>backtest</c> share: <c>--online-calibration</c> turns it on, the others tune it.
+/// </summary>
+internal sealed class OnlineCalibrationOptions
+{
+    public Option<bool> Enabled { get; } = new("--online-calibration")
+    {
+        Description = "Progressive mode with live calibration: score the rows in file order, each calibrated before its label updates the calibration, as the trainer does",
+    };
+
+    public Option<double?> HalfLife { get; } = CliOptions.Number("--calibration-half-life", "With --online-calibration: half-life of the calibration, in rows (default 5000)", 0, exclusive: true);
+
+    public Option<double?> PriorClicks { get; } = CliOptions.Number("--calibration-prior-clicks", "With --online-calibration: pseudo-clicks the global shift starts from (default 5)", 0, exclusive: true);
+
+    public Option<string?> Segments { get; } = new("--calibration-segments")
+    {
+        Description = "With --online-calibration: fields (comma-separated) whose values get a shift of their own on top of the global one",
+    };
+
+    public Option<int> Window { get; } = CliOptions.Count("--calibration-window", "With --online-calibration: rows per window of the calibration-over-time table", 2000);
+
+    public IEnumerable<Option> All => [Enabled, HalfLife, PriorClicks, Segments, Window];
+
+    /// <summary>The calibration the command line asks for on <paramref name="schema"/>, or null without <c>--online-calibration</c>.</summary>
+    public LiveCalibrationOptions? Read(ParseResult parsed, FieldSchema schema)
+    {
+        ArgumentNullException.ThrowIfNull(parsed);
+        ArgumentNullException.ThrowIfNull(schema);
+        var halfLife = parsed.GetValue(HalfLife);
+        var segments = parsed.GetValue(Segments);
+        var prior = parsed.GetValue(PriorClicks);
+        if (!parsed.GetValue(Enabled))
+        {
+            if (halfLife is not null || prior is not null || segments is not null || parsed.GetResult(Window) is { Implicit: false })
+            {
+                throw new CliException("--calibration-half-life, --calibration-prior-clicks, --calibration-segments and --calibration-window tune --online-calibration; add it");
+            }
+
+            return null;
+        }
+
+        var fields = segments?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? [];
+        foreach (var field in fields)
+        {
+            if (!schema.TryGetField(field, out _))
+            {
+                throw new CliException($"--calibration-segments: schema '{schema.Name}' has no field '{field}'");
+            }
+        }
+
+        var defaults = new LiveCalibrationOptions();
+        var options = defaults with
+        {
+            HalfLifeExamples = halfLife ?? defaults.HalfLifeExamples,
+            PriorClicks = prior ?? defaults.PriorClicks,
+            SegmentFields = [.. fields.Distinct(StringComparer.Ordinal)],
+        };
+        var problems = options.Validate("--online-calibration", schema);
+        return problems.Count == 0 ? options : throw new CliException(string.Join(" ", problems));
+    }
+}

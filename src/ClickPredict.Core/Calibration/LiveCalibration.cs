@@ -1,0 +1,266 @@
+using System.Globalization;
+using System.Text;
+using ClickPredict.Core.Features;
+using ClickPredict.Core.Metrics;
+
+namespace ClickPredict.Core.Calibration;
+
+/// <summary>
+/// Live calibration between retrains: learns logit shifts for the serving model from labelled examples
+/// as they arrive, each example scored before its label updates anything. The global shift is
+/// <c>ln((C + a) / (E + a))</c> over exponentially decayed sums of clicks <c>C</c> and of the model's pCTR
+/// <c>E</c> (<c>a</c> = <c>PriorClicks</c>): the log of recent observed over predicted clicks, which for
+/// the small rates of ad clicks is the intercept shift that makes recent predictions add up to recent
+/// clicks. Each segment (a value of a <c>SegmentFields</c> field) gets the same ratio over the
+/// globally shifted pCTR, shrunk by <c>SegmentPriorClicks</c>. Decay is by examples or by event time.
+/// </summary>
+/// <remarks>
+/// <para>It is one object with one code path wherever calibration runs: <see cref="Training.OnlineTrainer"/>
+/// (the trainer service and <c>retrain-sim</c>) owns one for the serving model, and the progressive modes of
+/// <c>clickpredict evaluate</c> and <c>backtest</c> (<see cref="ProgressiveCalibration"/>) drive one over a
+/// file. It also scores each example with the calibration that serves (<see cref="Serving"/>, the last
+/// one published) and with none, so a publication can be gated on recent log loss. Not thread-safe.</para>
+/// </remarks>
+public sealed class LiveCalibration
+{
+    private readonly LiveCalibrationOptions _options;
+    private readonly FieldSchema _schema;
+    private readonly int[] _segmentFields;
+    private readonly int[] _segmentCounts;
+    private readonly Dictionary<ulong, Segment> _segments = [];
+    private readonly Segment?[] _found;
+    private readonly double _halfLife;
+    private double _tick = double.NaN;
+    private double _clicks;
+    private double _expected;
+    private double _weight;
+    private double _lossLive;
+    private double _lossServing;
+    private double _lossRaw;
+    private long _count;
+
+    public LiveCalibration(FieldSchema schema, LiveCalibrationOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(schema);
+        ArgumentNullException.ThrowIfNull(options);
+        var problems = options.Validate(nameof(LiveCalibration), schema);
+        if (problems.Count > 0)
+        {
+            throw new ArgumentException(string.Join(" ", problems), nameof(options));
+        }
+
+        _options = options;
+        _schema = schema;
+        _segmentFields = [.. options.SegmentFields.Select(f => schema.GetField(f).Index).Distinct()];
+        _segmentCounts = new int[_segmentFields.Length];
+        _found = new Segment?[_segmentFields.Length];
+        _halfLife = options.HalfLifeExamples > 0 ? options.HalfLifeExamples : options.HalfLifeSeconds;
+        Serving = CalibrationShift.Identity(schema);
+    }
+
+    public LiveCalibrationOptions Options => _options;
+
+    /// <summary>The calibration serving now (the last published; the identity before any): examples are also scored with it.</summary>
+    public CalibrationShift Serving { get; private set; }
+
+    /// <summary>Examples learned since the start or the last <see cref="Reset"/>.</summary>
+    public long Examples { get; private set; }
+
+    /// <summary>Clicks among them.</summary>
+    public long Clicks { get; private set; }
+
+    /// <summary>The global shift now (logit units).</summary>
+    public double GlobalShift => Clamp(Math.Log((_clicks + _options.PriorClicks) / (_expected + _options.PriorClicks)));
+
+    /// <summary>Recent (decayed) observed clicks over the model's predicted clicks; NaN before any example.</summary>
+    public double ObservedOverPredicted => _expected > 0 ? _clicks / _expected : double.NaN;
+
+    /// <summary>Recent (decayed) progressive log loss with the live calibration; NaN before any example.</summary>
+    public double RecentLogLoss => _weight > 0 ? _lossLive / _weight : double.NaN;
+
+    /// <summary>Recent log loss with the <see cref="Serving"/> calibration on the same examples.</summary>
+    public double RecentServingLogLoss => _weight > 0 ? _lossServing / _weight : double.NaN;
+
+    /// <summary>Recent log loss of the model alone on the same examples.</summary>
+    public double RecentUncalibratedLogLoss => _weight > 0 ? _lossRaw / _weight : double.NaN;
+
+    /// <summary>The half-life, as text (<c>5000 examples</c>, <c>600 s</c>).</summary>
+    public string HalfLifeText => _options.HalfLifeExamples > 0
+        ? string.Create(CultureInfo.InvariantCulture, $"{_options.HalfLifeExamples:0.###} examples")
+        : string.Create(CultureInfo.InvariantCulture, $"{_options.HalfLifeSeconds:0.###} s");
+
+    /// <summary>The calibrated pCTR of the model's <paramref name="p"/> for these values, as the live calibration stands.</summary>
+    public double Calibrate(double p, FieldValues values)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        var global = GlobalShift;
+        return CalibrationShift.Apply(p, Clamp(global + SegmentShifts(values, _tick, find: false)));
+    }
+
+    /// <summary>
+    /// One labelled example the model scored <paramref name="p"/>, at <paramref name="timeUnixMs"/>: returns its
+    /// calibrated pCTR as the calibration stood before the example, then learns from the label. Allocates
+    /// only when a segment value is seen for the first time.
+    /// </summary>
+    public double Observe(double p, FieldValues values, bool clicked, long timeUnixMs)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        if (!double.IsFinite(p))
+        {
+            return p;
+        }
+
+        var tick = _options.HalfLifeExamples > 0 ? _count++ : timeUnixMs / 1000.0;
+        Decay(tick);
+        var global = GlobalShift;
+        var q = CalibrationShift.Apply(p, Clamp(global + SegmentShifts(values, tick, find: true)));
+        var label = clicked ? 1.0 : 0.0;
+        _weight += 1;
+        _lossLive += BinaryMetrics.LogLoss(q, clicked);
+        _lossServing += BinaryMetrics.LogLoss(Serving.Apply(p, values), clicked);
+        _lossRaw += BinaryMetrics.LogLoss(p, clicked);
+        _clicks += label;
+        _expected += p;
+        var shifted = CalibrationShift.Apply(p, global);
+        for (var i = 0; i < _found.Length; i++)
+        {
+            if (_found[i] is { } segment)
+            {
+                segment.Clicks += label;
+                segment.Expected += shifted;
+            }
+        }
+
+        Examples++;
+        Clicks += clicked ? 1 : 0;
+        return q;
+    }
+
+    /// <summary>The live calibration as a value to publish (segments with any data), with its figures in <see cref="CalibrationShift.Info"/>.</summary>
+    public CalibrationShift Snapshot(DateTimeOffset created, string? model = null)
+    {
+        var segments = new List<CalibrationSegment>();
+        foreach (var segment in _segments.Values.OrderBy(s => s.Field, StringComparer.Ordinal).ThenBy(s => s.Value, StringComparer.Ordinal))
+        {
+            segment.DecayTo(_tick, _halfLife);
+            if (segment.Expected > 0 || segment.Clicks > 0)
+            {
+                segments.Add(new CalibrationSegment(segment.Field, segment.Value, segment.Shift(_options.SegmentPriorClicks)));
+            }
+        }
+
+        return new CalibrationShift(_schema, GlobalShift, segments, _options.MaxShift, new CalibrationInfo
+        {
+            Model = model,
+            CreatedUtc = created,
+            Examples = Examples,
+            Clicks = Clicks,
+            ObservedOverPredicted = ObservedOverPredicted,
+            RecentLogLoss = RecentLogLoss,
+            ServingLogLoss = RecentServingLogLoss,
+            UncalibratedLogLoss = RecentUncalibratedLogLoss,
+            HalfLife = HalfLifeText,
+        });
+    }
+
+    /// <summary>
+    /// Makes <paramref name="published"/> the serving calibration (examples are scored with it from now on, and
+    /// its recent log loss starts again from the live one's, which it now is).
+    /// </summary>
+    public void Publish(CalibrationShift published)
+    {
+        ArgumentNullException.ThrowIfNull(published);
+        Serving = published;
+        _lossServing = _lossLive;
+    }
+
+    /// <summary>Forgets everything learned: a new model serves, and shifts learned on the old one's logit do not apply to it.</summary>
+    public void Reset()
+    {
+        _segments.Clear();
+        Array.Clear(_segmentCounts);
+        _clicks = _expected = _weight = _lossLive = _lossServing = _lossRaw = 0;
+        Examples = Clicks = 0;
+        Serving = CalibrationShift.Identity(_schema);
+    }
+
+    private double Clamp(double shift) => Math.Clamp(shift, -_options.MaxShift, _options.MaxShift);
+
+    private void Decay(double tick)
+    {
+        if (!double.IsNaN(_tick) && tick > _tick)
+        {
+            var factor = Math.Pow(0.5, (tick - _tick) / _halfLife);
+            _clicks *= factor;
+            _expected *= factor;
+            _weight *= factor;
+            _lossLive *= factor;
+            _lossServing *= factor;
+            _lossRaw *= factor;
+        }
+
+        _tick = double.IsNaN(_tick) ? tick : Math.Max(_tick, tick);
+    }
+
+    /// <summary>The sum of the example's segment shifts; with <paramref name="find"/>, remembers (and creates) its segments in <see cref="_found"/>.</summary>
+    private double SegmentShifts(FieldValues values, double tick, bool find)
+    {
+        var sum = 0.0;
+        for (var i = 0; i < _segmentFields.Length; i++)
+        {
+            var field = _segmentFields[i];
+            Segment? segment = null;
+            if (values.TryGet(field, out var value))
+            {
+                var key = CalibrationShift.Key(field, value);
+                if (!_segments.TryGetValue(key, out segment) && find && _segmentCounts[i] < _options.MaxSegments)
+                {
+                    segment = new Segment(_schema[field].Name, Encoding.UTF8.GetString(value));
+                    _segments.Add(key, segment);
+                    _segmentCounts[i]++;
+                }
+            }
+
+            if (segment is not null)
+            {
+                segment.DecayTo(tick, _halfLife);
+                sum += segment.Shift(_options.SegmentPriorClicks);
+            }
+
+            if (find)
+            {
+                _found[i] = segment;
+            }
+        }
+
+        return sum;
+    }
+
+    /// <summary>A segment's decayed clicks and globally calibrated expected clicks, decayed lazily when touched.</summary>
+    private sealed class Segment(string field, string value)
+    {
+        private double _tick = double.NaN;
+
+        public string Field { get; } = field;
+
+        public string Value { get; } = value;
+
+        public double Clicks { get; set; }
+
+        public double Expected { get; set; }
+
+        public double Shift(double prior) => Math.Log((Clicks + prior) / (Expected + prior));
+
+        public void DecayTo(double tick, double halfLife)
+        {
+            if (!double.IsNaN(_tick) && tick > _tick)
+            {
+                var factor = Math.Pow(0.5, (tick - _tick) / halfLife);
+                Clicks *= factor;
+                Expected *= factor;
+            }
+
+            _tick = double.IsNaN(_tick) ? tick : Math.Max(_tick, tick);
+        }
+    }
+}

@@ -1,0 +1,92 @@
+using System.Globalization;
+using ClickPredict.Core.Features;
+
+namespace ClickPredict.Core.Calibration;
+
+/// <summary>
+/// How a <see cref="LiveCalibration"/> learns its logit shifts (config section
+/// <c>Trainer:Learner:Calibration</c>; the same record drives <c>evaluate</c> and <c>backtest</c>
+/// with <c>--online-calibration</c>). Checked by <see cref="Validate"/>.
+/// </summary>
+public sealed record LiveCalibrationOptions
+{
+    /// <summary><c>HalfLifeExamples</c>: an example's weight in the shift halves after this many later examples (0: decay by time instead). Default 5000.</summary>
+    public double HalfLifeExamples { get; init; } = 5_000;
+
+    /// <summary><c>HalfLifeSeconds</c>: an example's weight halves after this much event time (0: decay by examples). Exactly one half-life is set. Default 0.</summary>
+    public double HalfLifeSeconds { get; init; }
+
+    /// <summary><c>PriorClicks</c>: pseudo-clicks (and as many expected clicks) the global shift starts from, so a few clicks do not swing it. Default 5.</summary>
+    public double PriorClicks { get; init; } = 5;
+
+    /// <summary>
+    /// <c>SegmentFields</c>: fields (of the model's schema) whose values get a shift of their own on top of
+    /// the global one, e.g. <c>adexchange</c> or <c>imp.banner.size</c>. Empty: the global shift only. Default empty.
+    /// </summary>
+    public string[] SegmentFields { get; init; } = [];
+
+    /// <summary><c>SegmentPriorClicks</c>: pseudo-clicks a segment's shift starts from (it shrinks towards the global shift). Default 5.</summary>
+    public double SegmentPriorClicks { get; init; } = 5;
+
+    /// <summary><c>MaxSegments</c>: segments kept per field at most; values beyond get the global shift only. Default 256.</summary>
+    public int MaxSegments { get; init; } = 256;
+
+    /// <summary><c>MaxShift</c>: the total shift is clamped to +-this (logit units; 3 is a factor of about 20 in odds). Default 3.</summary>
+    public double MaxShift { get; init; } = 3;
+
+    /// <summary>
+    /// Every problem with the settings, each naming its key under <paramref name="prefix"/>; empty when valid.
+    /// <paramref name="schema"/>, when given, is what <see cref="SegmentFields"/> must come from.
+    /// </summary>
+    public List<string> Validate(string prefix, FieldSchema? schema = null)
+    {
+        var failures = new List<string>();
+        NonNegative(prefix, nameof(HalfLifeExamples), HalfLifeExamples, failures);
+        NonNegative(prefix, nameof(HalfLifeSeconds), HalfLifeSeconds, failures);
+        if ((HalfLifeExamples > 0) == (HalfLifeSeconds > 0))
+        {
+            failures.Add($"{prefix}:{nameof(HalfLifeExamples)} / {nameof(HalfLifeSeconds)}: exactly one must be > 0, but they were {Format(HalfLifeExamples)} and {Format(HalfLifeSeconds)}.");
+        }
+
+        Positive(prefix, nameof(PriorClicks), PriorClicks, failures);
+        Positive(prefix, nameof(SegmentPriorClicks), SegmentPriorClicks, failures);
+        Positive(prefix, nameof(MaxShift), MaxShift, failures);
+        if (MaxSegments is < 1 or > 100_000)
+        {
+            failures.Add($"{prefix}:{nameof(MaxSegments)} must be between 1 and 100000, but was {MaxSegments}.");
+        }
+
+        for (var i = 0; i < SegmentFields.Length; i++)
+        {
+            var field = SegmentFields[i];
+            if (string.IsNullOrWhiteSpace(field))
+            {
+                failures.Add($"{prefix}:{nameof(SegmentFields)}:{i} must name a field.");
+            }
+            else if (schema is not null && !schema.TryGetField(field, out _))
+            {
+                failures.Add($"{prefix}:{nameof(SegmentFields)}:{i} '{field}' is not a field of schema {schema.Name}.");
+            }
+        }
+
+        return failures;
+    }
+
+    private static void NonNegative(string prefix, string key, double value, List<string> failures)
+    {
+        if (!(double.IsFinite(value) && value >= 0))
+        {
+            failures.Add($"{prefix}:{key} must be a finite number >= 0, but was {Format(value)}.");
+        }
+    }
+
+    private static void Positive(string prefix, string key, double value, List<string> failures)
+    {
+        if (!(double.IsFinite(value) && value > 0))
+        {
+            failures.Add($"{prefix}:{key} must be a finite number > 0, but was {Format(value)}.");
+        }
+    }
+
+    private static string Format(double value) => value.ToString("R", CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,51 @@
+using ClickPredict.Core.Calibration;
+
+namespace ClickPredict.Trainer.Options;
+
+/// <summary>
+/// Live calibration of the champion between retrains (<c>Trainer:Learner:Calibration</c>); what the policy's
+/// "recalibrate only" rounds publish (<c>RetrainPolicy:RecalibrateIntervalSeconds</c>).
+/// </summary>
+public sealed class LearnerCalibrationOptions
+{
+    private static readonly LiveCalibrationOptions s_defaults = new();
+
+    /// <summary><c>Trainer:Learner:Calibration:Enabled</c>: learn a calibration of the champion from the examples. Default false.</summary>
+    public bool Enabled { get; set; }
+
+    /// <summary><c>Trainer:Learner:Calibration:HalfLifeExamples</c>: an example's weight halves after this many later examples (0: by time). Default 5000.</summary>
+    public double HalfLifeExamples { get; set; } = s_defaults.HalfLifeExamples;
+
+    /// <summary><c>Trainer:Learner:Calibration:HalfLifeSeconds</c>: an example's weight halves after this much event time (0: by examples). Default 0.</summary>
+    public double HalfLifeSeconds { get; set; } = s_defaults.HalfLifeSeconds;
+
+    /// <summary><c>Trainer:Learner:Calibration:PriorClicks</c>: pseudo-clicks the global shift starts from. Default 5.</summary>
+    public double PriorClicks { get; set; } = s_defaults.PriorClicks;
+
+    /// <summary>
+    /// <c>Trainer:Learner:Calibration:SegmentFields</c>: request fields (e.g. <c>exchange</c>, <c>device.type</c>)
+    /// whose values get a shift of their own; the bidder applies segments of request fields only. Default none.
+    /// </summary>
+    public string[] SegmentFields { get; set; } = [];
+
+    /// <summary><c>Trainer:Learner:Calibration:SegmentPriorClicks</c>: pseudo-clicks a segment's shift starts from. Default 5.</summary>
+    public double SegmentPriorClicks { get; set; } = s_defaults.SegmentPriorClicks;
+
+    /// <summary><c>Trainer:Learner:Calibration:MaxSegments</c>: segments kept per field. Default 256.</summary>
+    public int MaxSegments { get; set; } = s_defaults.MaxSegments;
+
+    /// <summary><c>Trainer:Learner:Calibration:MaxShift</c>: the total shift is clamped to +-this (logit). Default 3.</summary>
+    public double MaxShift { get; set; } = s_defaults.MaxShift;
+
+    /// <summary>The Core options, or null when not enabled.</summary>
+    public LiveCalibrationOptions? ToCalibrationOptions() => !Enabled ? null : new LiveCalibrationOptions
+    {
+        HalfLifeExamples = HalfLifeExamples,
+        HalfLifeSeconds = HalfLifeSeconds,
+        PriorClicks = PriorClicks,
+        SegmentFields = SegmentFields,
+        SegmentPriorClicks = SegmentPriorClicks,
+        MaxSegments = MaxSegments,
+        MaxShift = MaxShift,
+    };
+}

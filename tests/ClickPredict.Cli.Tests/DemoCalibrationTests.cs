@@ -1,0 +1,49 @@
+using ClickPredict.Cli.Demo;
+
+namespace ClickPredict.Cli.Tests;
+
+public class DemoCalibrationTests
+{
+    /// <summary>
+    /// Buckets pool into windows of at least 100 clicks; the default model's windows (over-predicting 1.5x) do not
+    /// count towards recoveries, the published models' do: one excursion to 0.7 that is back within 10% two
+    /// 5-second windows later is a 10-second recovery, under a 15-second retrain interval.
+    /// </summary>
+    [Fact]
+    public void From_PoolsBucketsAndTimesEachRecoveryIntoTheTenPercentBand()
+    {
+        var buckets = new List<StatusBucket>();
+        void Add(int second, string model, long impressions, long clicks, double meanPctr) =>
+            buckets.Add(new StatusBucket(1_000_000 + (second * 1000L), 0, 0, null, null, impressions, clicks, null, null, model, meanPctr));
+
+        Add(0, "ctr-default@1", 1000, 60, 0.09);
+        Add(5, "ctr-default@1", 1000, 60, 0.09);
+        Add(10, "ctr@1", 1000, 100, 0.1);
+        Add(15, "ctr@1", 1000, 100, 0.07);
+        Add(20, "ctr@1", 1000, 100, 0.095);
+        Add(25, "ctr@2", 1000, 100, 0.098);
+        Add(30, "ctr@2", 1000, 100, 0.06);
+        Add(35, "ctr@2", 0, 0, 0);
+        Add(40, "ctr@2", 500, 40, 0.08);
+        var summary = DemoCalibration.From(buckets, 5, new DemoSettings { RetrainIntervalSeconds = 15, RecalibrateIntervalSeconds = 2 });
+
+        Assert.Equal([(0.0, 10.0, 120L), (10, 15, 100), (15, 20, 100), (20, 25, 100), (25, 30, 100), (30, 35, 100)], summary.Windows.Select(w => (w.FromSeconds, w.ToSeconds, w.Clicks)));
+        Assert.Equal(1.5, summary.Windows[0].Calibration, 12);
+        Assert.False(summary.Windows[0].ByPublishedModel);
+        Assert.True(summary.Windows[1].ByPublishedModel);
+        Assert.Equal(15, summary.WithinTenPercentAfterSeconds);
+        Assert.Equal([10.0], summary.RecoverySeconds);
+        Assert.Equal(1, summary.UnrecoveredWindows);
+        Assert.Equal(5, summary.OpenExcursionSeconds);
+        Assert.True(summary.FasterThanRetrainInterval);
+        Assert.False(DemoCalibration.From(buckets, 5, new DemoSettings { RetrainIntervalSeconds = 10 }).FasterThanRetrainInterval);
+
+        // A run that ends outside the band for longer than the retrain interval has not recovered in time.
+        Add(45, "ctr@2", 1000, 100, 0.06);
+        Add(50, "ctr@2", 1000, 100, 0.06);
+        Add(55, "ctr@2", 1000, 100, 0.06);
+        var late = DemoCalibration.From(buckets, 5, new DemoSettings { RetrainIntervalSeconds = 15 });
+        Assert.Equal(30, late.OpenExcursionSeconds);
+        Assert.False(late.FasterThanRetrainInterval);
+    }
+}

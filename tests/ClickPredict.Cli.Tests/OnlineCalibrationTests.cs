@@ -1,0 +1,93 @@
+using System.Text.Json;
+using ClickPredict.Core.Calibration;
+using ClickPredict.Core.Data;
+using ClickPredict.Core.Model;
+
+namespace ClickPredict.Cli.Tests;
+
+public class OnlineCalibrationTests
+{
+    private static string IPinYou => Path.Combine(CliRunner.SharedData, "ipinyou", "ipinyou_2997_decoded_train.tsv");
+
+    /// <summary>
+    /// <c>evaluate --online-calibration</c> on the held-out rows gives exactly what the trainer's calibration code
+    /// (<see cref="ProgressiveCalibration"/> over a <see cref="LiveCalibration"/>) gives on those rows in file
+    /// order, reports the model alone as plain evaluate does, and its windows cover every row once.
+    /// </summary>
+    [Fact]
+    public void Evaluate_OnlineCalibration_IsTheTrainersCalibrationOverTheRowsInOrder()
+    {
+        using var dir = new TempDirectory();
+        var modelPath = dir.File("m.cpm");
+        CliRunner.Ok("fit", "--data", IPinYou, "--format", "ipinyou", "--features", CliRunner.Spec("ipinyou"), "--holdout-fraction", "0.2", "--out", modelPath);
+        var root = JsonDocument.Parse(CliRunner.Ok(
+            "evaluate", "--model", modelPath, "--data", IPinYou, "--format", "ipinyou", "--holdout-fraction", "0.2", "--json",
+            "--online-calibration", "--calibration-half-life", "3000", "--calibration-segments", "slotformat", "--calibration-window", "1000")).RootElement;
+        var calibration = root.GetProperty("onlineCalibration");
+
+        var model = ModelFile.Load(modelPath);
+        var options = new LiveCalibrationOptions { HalfLifeExamples = 3000, SegmentFields = ["slotformat"] };
+        var expected = new ProgressiveCalibration(model.Spec.Schema, options, (double)model.Info.TrainingData.Positives / model.Info.TrainingData.Rows, 1000);
+        using (var reader = ExampleReader.Open(IPinYou, DataFormat.IPinYou))
+        {
+            var skip = model.Info.TrainingData.Rows;
+            while (reader.Read())
+            {
+                if (reader.Count > skip)
+                {
+                    expected.Add(model.Predict(reader.Values), reader.Values, reader.Label, reader.Count);
+                }
+            }
+        }
+
+        var result = expected.Result();
+        Assert.Equal(result.Calibrated.LogLoss, calibration.GetProperty("calibrated").GetProperty("logLoss").GetDouble(), 12);
+        Assert.Equal(result.Calibrated.Auc, calibration.GetProperty("calibrated").GetProperty("auc").GetDouble(), 12);
+        Assert.Equal(result.RunningConstant.LogLoss, calibration.GetProperty("runningCtrConstant").GetProperty("logLoss").GetDouble(), 12);
+        Assert.Equal(root.GetProperty("logLoss").GetDouble(), calibration.GetProperty("model").GetProperty("logLoss").GetDouble(), 12);
+        Assert.Equal(result.TrainConstant.LogLoss, calibration.GetProperty("trainCtrConstant").GetProperty("logLoss").GetDouble(), 12);
+        Assert.Equal("3000 examples", calibration.GetProperty("halfLife").GetString());
+        Assert.NotEqual(0, calibration.GetProperty("segments").GetArrayLength());
+
+        var windows = calibration.GetProperty("windows").EnumerateArray().ToList();
+        Assert.Equal(root.GetProperty("rows").GetInt64(), windows.Sum(w => w.GetProperty("rows").GetInt64()));
+        Assert.Equal(root.GetProperty("positives").GetInt64(), windows.Sum(w => w.GetProperty("clicks").GetInt64()));
+        Assert.Equal(1000, windows[0].GetProperty("rows").GetInt64());
+    }
+
+    [Fact]
+    public void Evaluate_TuningWithoutOnlineCalibration_IsRefused()
+    {
+        using var dir = new TempDirectory();
+        var (exit, _, err) = CliRunner.Run("evaluate", "--model", dir.File("m.cpm"), "--data", IPinYou, "--format", "ipinyou", "--calibration-half-life", "100");
+        Assert.NotEqual(0, exit);
+        Assert.Contains("--online-calibration", err, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Backtest_OnlineCalibrationWithProgressive_IsRefused()
+    {
+        var spec = CliRunner.Spec("ipinyou");
+        var (exit, _, err) = CliRunner.Run("backtest", "--data", IPinYou, "--format", "ipinyou", "--baseline", spec, "--candidate", spec, "--progressive", "--online-calibration");
+        Assert.NotEqual(0, exit);
+        Assert.Contains("--online-calibration", err, StringComparison.Ordinal);
+    }
+
+    /// <summary>Each spec of a back-test gets its calibration table, on the test rows of the split.</summary>
+    [Fact]
+    public void Backtest_OnlineCalibration_ReportsEachSpecOnTheTestRows()
+    {
+        var spec = CliRunner.Spec("ipinyou");
+        var root = JsonDocument.Parse(CliRunner.Ok(
+            "backtest", "--data", IPinYou, "--format", "ipinyou", "--baseline", spec, "--candidate", spec, "--json",
+            "--online-calibration", "--bootstrap", "10", "--timing-ms", "5")).RootElement;
+        var testRows = root.GetProperty("split").GetProperty("testRows").GetInt64();
+        foreach (var outcome in root.GetProperty("specs").EnumerateArray())
+        {
+            var calibration = outcome.GetProperty("onlineCalibration");
+            Assert.Equal(testRows, calibration.GetProperty("windows").EnumerateArray().Sum(w => w.GetProperty("rows").GetInt64()));
+            Assert.Equal(outcome.GetProperty("metrics").GetProperty("logLoss").GetDouble(), calibration.GetProperty("model").GetProperty("logLoss").GetDouble(), 12);
+            Assert.True(double.IsFinite(calibration.GetProperty("calibrated").GetProperty("logLoss").GetDouble()));
+        }
+    }
+}

@@ -1,0 +1,172 @@
+using ClickPredict.Core.Calibration;
+using ClickPredict.Core.Features;
+using ClickPredict.Core.Metrics;
+using ClickPredict.Core.Model;
+
+namespace ClickPredict.Core.Tests.Calibration;
+
+public class LiveCalibrationTests
+{
+    private static readonly FieldSchema s_schema = FieldSchema.IPinYou;
+    private static readonly int s_exchange = s_schema.GetField("adexchange").Index;
+
+    /// <summary>
+    /// The model keeps predicting yesterday's 4% while the true rate drops to 1% (the iPinYou next-day case,
+    /// in miniature). With a half-life of 5000 examples the calibrated mean pCTR over each 5000-example
+    /// window is within 20% of the new rate from the window that starts 30,000 examples after the shift
+    /// (six half-lives; the old rate's weight is then 1/64, and ~100 decayed clicks leave about 10% noise)
+    /// on, and was not in the first window: the decay, not luck, sets the pace.
+    /// </summary>
+    [Fact]
+    public void Observe_BaseRateDropsFourfold_TracksTheNewRateWithin30000Examples()
+    {
+        var calibration = new LiveCalibration(s_schema, new LiveCalibrationOptions { HalfLifeExamples = 5000 });
+        var values = Values("1");
+        var random = new Random(7);
+        for (var i = 0; i < 40_000; i++)
+        {
+            calibration.Observe(0.04, values, random.NextDouble() < 0.04, i);
+        }
+
+        Assert.InRange(Math.Abs(calibration.GlobalShift), 0, 0.2);
+        var windows = new List<double>();
+        var sum = 0.0;
+        for (var i = 0; i < 60_000; i++)
+        {
+            sum += calibration.Observe(0.04, values, random.NextDouble() < 0.01, 40_000 + i);
+            if ((i + 1) % 5000 == 0)
+            {
+                windows.Add(sum / 5000 / 0.01);
+                sum = 0;
+            }
+        }
+
+        Assert.True(windows[0] > 1.5, $"in the first window the calibration was already at {windows[0]:F3}");
+        for (var w = 6; w < windows.Count; w++)
+        {
+            Assert.True(windows[w] is > 0.8 and < 1.2, $"window {w}: {string.Join(", ", windows.Select(x => x.ToString("F3", System.Globalization.CultureInfo.InvariantCulture)))}");
+        }
+    }
+
+    /// <summary>A fourfold rise is tracked as well: the shift is symmetric in the log of the ratio.</summary>
+    [Fact]
+    public void Observe_BaseRateRisesFourfold_TracksTheNewRateWithinTenThousandExamples()
+    {
+        var calibration = new LiveCalibration(s_schema, new LiveCalibrationOptions { HalfLifeExamples = 2000 });
+        var values = Values("1");
+        var random = new Random(11);
+        double sum = 0;
+        for (var i = 0; i < 20_000; i++)
+        {
+            var q = calibration.Observe(0.01, values, random.NextDouble() < 0.04, i);
+            sum += i >= 10_000 ? q : 0;
+        }
+
+        Assert.InRange(sum / 10_000 / 0.04, 0.8, 1.2);
+        Assert.InRange(calibration.GlobalShift, Math.Log(4 * 0.99 / 0.96) - 0.25, Math.Log(4 * 0.99 / 0.96) + 0.25);
+    }
+
+    /// <summary>
+    /// Only one exchange's rate moves: a per-exchange shift corrects it without moving the other, and
+    /// measures a lower progressive log loss than the global shift alone on the same stream.
+    /// </summary>
+    [Fact]
+    public void Observe_OneSegmentShifts_SegmentShiftsBeatTheGlobalShift()
+    {
+        var global = new LiveCalibration(s_schema, new LiveCalibrationOptions { HalfLifeExamples = 5000 });
+        var segmented = new LiveCalibration(s_schema, new LiveCalibrationOptions { HalfLifeExamples = 5000, SegmentFields = ["adexchange"] });
+        var one = Values("1");
+        var two = Values("2");
+        var random = new Random(3);
+        double globalLoss = 0, segmentedLoss = 0;
+        for (var i = 0; i < 60_000; i++)
+        {
+            var second = (i & 1) == 1;
+            var clicked = random.NextDouble() < (second ? 0.005 : 0.02);
+            var values = second ? two : one;
+            globalLoss += BinaryMetrics.LogLoss(global.Observe(0.02, values, clicked, i), clicked);
+            segmentedLoss += BinaryMetrics.LogLoss(segmented.Observe(0.02, values, clicked, i), clicked);
+        }
+
+        Assert.True(segmentedLoss < globalLoss * 0.99, $"segmented {segmentedLoss / 60_000:F5} vs global {globalLoss / 60_000:F5}");
+        Assert.InRange(segmented.Calibrate(0.02, one), 0.016, 0.024);
+        Assert.InRange(segmented.Calibrate(0.02, two), 0.0035, 0.0065);
+        var snapshot = segmented.Snapshot(DateTimeOffset.UnixEpoch, "ctr@1");
+        Assert.Equal(2, snapshot.Segments.Count);
+        Assert.Equal(segmented.Calibrate(0.02, two), snapshot.Apply(0.02, two), 12);
+        Assert.Equal("ctr@1", snapshot.Info.Model);
+    }
+
+    /// <summary>Each example is scored before its label is learned: the first example gets the model's own pCTR, whatever its label.</summary>
+    [Fact]
+    public void Observe_FirstExample_ScoredBeforeItsLabelIsLearned()
+    {
+        var calibration = new LiveCalibration(s_schema, new LiveCalibrationOptions());
+        Assert.Equal(0.03, calibration.Observe(0.03, Values("1"), true, 0), 15);
+        Assert.True(calibration.GlobalShift > 0);
+        Assert.Equal(1, calibration.Clicks);
+    }
+
+    /// <summary>Decay by event time: examples a half-life apart in time weigh half, however many came between.</summary>
+    [Fact]
+    public void Observe_HalfLifeSeconds_DecaysByEventTime()
+    {
+        var options = new LiveCalibrationOptions { HalfLifeExamples = 0, HalfLifeSeconds = 60, PriorClicks = 1e-9 };
+        var calibration = new LiveCalibration(s_schema, options);
+        var values = Values("1");
+        calibration.Observe(0.5, values, true, 0);
+        calibration.Observe(0.5, values, false, 60_000);
+        // Clicks: 1 x 0.5 = 0.5; expected: 0.5 x 0.5 + 0.5 = 0.75.
+        Assert.Equal(0.5 / 0.75, calibration.ObservedOverPredicted, 9);
+    }
+
+    /// <summary>A new model serves: what was learned on the old one's logit is dropped, and nothing serves but the model.</summary>
+    [Fact]
+    public void Reset_AfterLearning_StartsFromTheModelAlone()
+    {
+        var calibration = new LiveCalibration(s_schema, new LiveCalibrationOptions { SegmentFields = ["adexchange"] });
+        var values = Values("1");
+        for (var i = 0; i < 100; i++)
+        {
+            calibration.Observe(0.01, values, true, i);
+        }
+
+        calibration.Publish(calibration.Snapshot(DateTimeOffset.UnixEpoch));
+        calibration.Reset();
+        Assert.Equal(0, calibration.GlobalShift);
+        Assert.Equal(0.01, calibration.Calibrate(0.01, values), 15);
+        Assert.Equal(0, calibration.Serving.Global);
+        Assert.Empty(calibration.Serving.Segments);
+    }
+
+    [Theory]
+    [InlineData(0, 0, "HalfLifeExamples / HalfLifeSeconds")]
+    [InlineData(100, 60, "HalfLifeExamples / HalfLifeSeconds")]
+    [InlineData(-1, 0, "C:HalfLifeExamples")]
+    public void Validate_BadHalfLife_NamesTheKey(double examples, double seconds, string key)
+    {
+        var problems = new LiveCalibrationOptions { HalfLifeExamples = examples, HalfLifeSeconds = seconds }.Validate("C");
+        Assert.Contains(problems, p => p.Contains(key, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Validate_UnknownSegmentField_NamesTheKeyAndTheField()
+    {
+        var problems = new LiveCalibrationOptions { SegmentFields = ["adexchange", "nope"] }.Validate("Trainer:Learner:Calibration", s_schema);
+        Assert.Equal("Trainer:Learner:Calibration:SegmentFields:1 'nope' is not a field of schema ipinyou.", Assert.Single(problems));
+    }
+
+    [Fact]
+    public void Apply_Shift_AddsToTheLogit()
+    {
+        Assert.Equal(Logistic.Sigmoid(Logistic.Logit(0.1) + Math.Log(2)), CalibrationShift.Apply(0.1, Math.Log(2)), 15);
+        Assert.Equal(0.1, CalibrationShift.Apply(0.1, 0));
+    }
+
+    private static FieldValues Values(string exchange)
+    {
+        var values = new FieldValues(s_schema);
+        values.Set(s_exchange, exchange);
+        return values;
+    }
+}
