@@ -10,7 +10,7 @@ namespace ClickPredict.Core.Registry;
 /// atomic (write a temporary file, flush it to disk, rename over the old one) and serialised across
 /// processes by an exclusive lock file, so a bidder never reads a half-written model or index.
 /// </summary>
-public sealed class ModelRegistry
+public sealed partial class ModelRegistry
 {
     public const string IndexFileName = "index.json";
     public const string DecisionsFileName = "decisions.json";
@@ -85,14 +85,7 @@ public sealed class ModelRegistry
         System.IO.Directory.CreateDirectory(Directory);
         using var gate = Lock();
         var index = ReadIndex();
-        var version = 1;
-        foreach (var e in index.Versions)
-        {
-            if (string.Equals(e.ModelId, model.Info.ModelId, StringComparison.Ordinal))
-            {
-                version = Math.Max(version, e.Version + 1);
-            }
-        }
+        var version = NextVersion(index, model.Info.ModelId);
 
         var info = model.Info with
         {

@@ -23,7 +23,8 @@ internal static class TrainerApi
         status.ExamplesLearned,
         status.Published,
         status.Champion,
-        status.Failure));
+        status.Failure,
+        status.WinRate?.Invoke()));
 
     /// <summary>The body of <c>GET /status</c>.</summary>
     internal sealed record StatusResponse(
@@ -39,5 +40,6 @@ internal static class TrainerApi
         long ExamplesLearned,
         int Published,
         string? Champion,
-        string? Failure);
+        string? Failure,
+        WinRate.WinRateTrainerView? WinRate);
 }

@@ -83,6 +83,9 @@ internal sealed class TrainerStatus
     /// <summary>The champion's label as the learner last saw it.</summary>
     public string? Champion { get; set; }
 
+    /// <summary>The win-rate learner's figures, read when asked (null while it does not run).</summary>
+    public Func<WinRate.WinRateTrainerView>? WinRate { get; set; }
+
     /// <summary>The joiner starts these members.</summary>
     public void StartJoiner(JoinerMember[] members)
     {
