@@ -4,7 +4,7 @@ using Microsoft.Extensions.Options;
 
 namespace ClickPredict.Bidder.Hosting;
 
-/// <summary>First-price shading's wiring: the <c>Shading</c> options, the win-rate model holder and the pricer.</summary>
+/// <summary>First-price shading's wiring: the <c>Shading</c> options, the win-rate model holder, its registry watcher and the pricer.</summary>
 internal static class ShadingHostingExtensions
 {
     public static IHostApplicationBuilder AddBidShading(this IHostApplicationBuilder builder)
@@ -17,6 +17,8 @@ internal static class ShadingHostingExtensions
             sp.GetRequiredService<WinRateHolder>(),
             sp.GetRequiredService<IOptions<BidShadingOptions>>().Value,
             sp.GetRequiredService<IOptions<BidderOptions>>().Value.FirstPriceShading));
+        services.AddSingleton<WinRateWatcher>();
+        services.AddHostedService(sp => sp.GetRequiredService<WinRateWatcher>());
         return builder;
     }
 }
