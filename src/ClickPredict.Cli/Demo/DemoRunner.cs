@@ -37,7 +37,8 @@ internal sealed class DemoRunner(CliContext context, DemoSettings settings)
             Start = DateTimeOffset.UtcNow,
         });
         var tally = new DemoTally(settings.BucketSeconds);
-        using var traffic = new DemoTraffic(simulator, bidders, tally, settings.ReplayShare, settings.Seed + 78);
+        var shading = new DemoShading(DemoShading.ValuesPerClick());
+        using var traffic = new DemoTraffic(simulator, bidders, tally, settings.ReplayShare, settings.Seed + 78) { Shading = shading };
         var monitor = new DemoMonitor(bidders, trainerHttp);
         var view = new DemoView(settings, system.BidderUrl, tally, monitor);
         if (!quiet)
@@ -90,6 +91,7 @@ internal sealed class DemoRunner(CliContext context, DemoSettings settings)
 
         await Task.Delay(TimeSpan.FromSeconds(settings.LabelDelaySeconds + settings.BucketSeconds), CancellationToken.None).ConfigureAwait(false);
         await monitor.PollAsync(CancellationToken.None).ConfigureAwait(false);
+        var (pricedBy, winRateModel) = await DemoShading.ReadBidderAsync(bidders.Client(0), CancellationToken.None).ConfigureAwait(false);
         await system.StopAsync().ConfigureAwait(false);
         // The trainer may publish once more between the last poll and its stop: the registry it published
         // to has the last word (it can hold fewer than were published only once retention drops some).
@@ -110,7 +112,21 @@ internal sealed class DemoRunner(CliContext context, DemoSettings settings)
             Notices = Notices(tally, monitor),
             Fleet = fleet,
             Restart = restarted,
+            Shading = shading.Summary(pricedBy, winRateModel, Registered(system.WinRateRegistryPath)),
         };
+    }
+
+    /// <summary>Versions in the registry at <paramref name="path"/> (0 when it cannot be read).</summary>
+    private static int Registered(string path)
+    {
+        try
+        {
+            return new ModelRegistry(path).ReadIndex().Versions.Count;
+        }
+        catch (RegistryException)
+        {
+            return 0;
+        }
     }
 
     private static FleetTiming Fleet(DemoTally tally, DemoMonitor monitor)
