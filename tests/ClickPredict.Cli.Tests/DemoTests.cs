@@ -41,6 +41,17 @@ public class DemoTests
         var index = new ModelRegistry(Path.Combine(directory.Path, "registry")).ReadIndex();
         Assert.Equal(summary.ModelsPublished, index.Versions.Count);
         Assert.Contains(summary.Models[^1].Label, index.Versions.Select(e => e.Label));
+
+        // First-price auctions: losses told by lurl and taken, a win-rate model learned, published, and pricing bids.
+        var shading = summary.Shading!;
+        Assert.True(shading.FirstPriceBids > 0 && shading.Wins > 0 && shading.LossNotices > 0, $"{shading}");
+        Assert.Equal(0, shading.LossNoticesRefused);
+        Assert.True(shading.SpendUsd > 0 && shading.ValueWonUsd > 0, $"{shading}");
+        Assert.Equal(shading.ValueWonUsd - (double)shading.SpendUsd, shading.SurplusUsd, 5);
+        Assert.True(shading.WinRateModelsPublished >= 1, $"{shading}");
+        Assert.Equal("model", shading.PricedBy);
+        Assert.StartsWith("winrate@", shading.WinRateModel, StringComparison.Ordinal);
+        Assert.NotNull(new ModelRegistry(Path.Combine(directory.Path, "winrate")).ReadIndex().ChampionEntry);
     }
 
     [Theory]

@@ -92,6 +92,8 @@ internal sealed class DemoRunner(CliContext context, DemoSettings settings)
         await Task.Delay(TimeSpan.FromSeconds(settings.LabelDelaySeconds + settings.BucketSeconds), CancellationToken.None).ConfigureAwait(false);
         await monitor.PollAsync(CancellationToken.None).ConfigureAwait(false);
         var (pricedBy, winRateModel) = await DemoShading.ReadBidderAsync(bidders.Client(0), CancellationToken.None).ConfigureAwait(false);
+        // Read before the stop, which removes a directory the demo made itself.
+        var winRateModels = LatestVersion(system.WinRateRegistryPath);
         await system.StopAsync().ConfigureAwait(false);
         // The trainer may publish once more between the last poll and its stop: the registry it published
         // to has the last word (it can hold fewer than were published only once retention drops some).
@@ -112,16 +114,17 @@ internal sealed class DemoRunner(CliContext context, DemoSettings settings)
             Notices = Notices(tally, monitor),
             Fleet = fleet,
             Restart = restarted,
-            Shading = shading.Summary(pricedBy, winRateModel, Registered(system.WinRateRegistryPath)),
+            Shading = shading.Summary(pricedBy, winRateModel, winRateModels),
         };
     }
 
-    /// <summary>Versions in the registry at <paramref name="path"/> (0 when it cannot be read).</summary>
-    private static int Registered(string path)
+    /// <summary>The newest version in the registry at <paramref name="path"/>: how many were published (0 when none, or it cannot be read).</summary>
+    private static int LatestVersion(string path)
     {
         try
         {
-            return new ModelRegistry(path).ReadIndex().Versions.Count;
+            var versions = new ModelRegistry(path).ReadIndex().Versions;
+            return versions.Count == 0 ? 0 : versions.Max(v => v.Version);
         }
         catch (RegistryException)
         {
