@@ -48,8 +48,7 @@ public sealed partial class ModelRegistry
             Reason = reason,
         };
 
-        var versions = Prune([.. index.Versions, entry], entry.Label);
-        WriteIndex(index with { Champion = entry.Label, Versions = versions, Revision = index.Revision + 1 });
+        AddToIndex(index, entry, makeChampion: true);
         return entry;
     }
 

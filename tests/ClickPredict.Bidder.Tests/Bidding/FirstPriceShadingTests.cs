@@ -123,6 +123,10 @@ public sealed class FirstPriceShadingTests
                 request["device"]?["devicetype"]?.GetValue<int>() ?? 0, request["site"] is null && request["app"] is not null);
             var optimum = SurplusMaximizer.Maximize(model.Curve(context), e.ValueCpmUsd, e.FloorCpmUsd, (double)campaign.MaxCpmUsd);
 
+            // The trainer rebuilds the same context from the logged event: the curve it learns is the one that priced.
+            var logged = model.Curve(ShadingContexts.FromBidEvent(e, ShadingContext.KeyOf(e.Exchange!)));
+            Assert.Equal((model.Curve(context).Mu, model.Curve(context).Sigma), (logged.Mu, logged.Sigma));
+
             Assert.Equal((BidEvent.PricingModel, false), (e.Pricing, e.Explored));
             Assert.Equal(decimal.Round((decimal)optimum.Bid, 4, MidpointRounding.ToZero), price);
             Assert.Equal(optimum.WinProbability, e.WinProbability!.Value, 9);
