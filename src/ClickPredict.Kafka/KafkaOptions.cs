@@ -80,8 +80,11 @@ public sealed class KafkaOptions
         /// <summary><c>Kafka:Topics:Examples</c>: labelled examples from the joiner. Default <c>clickpredict.examples</c>.</summary>
         public string Examples { get; set; } = "clickpredict.examples";
 
-        /// <summary>The four topic names, in the order bids, impressions, clicks, examples.</summary>
-        public IReadOnlyList<string> All => [Bids, Impressions, Clicks, Examples];
+        /// <summary><c>Kafka:Topics:Losses</c>: loss notices (first-price learning). Default <c>clickpredict.losses</c>.</summary>
+        public string Losses { get; set; } = "clickpredict.losses";
+
+        /// <summary>The five topic names, in the order bids, impressions, clicks, examples, losses.</summary>
+        public IReadOnlyList<string> All => [Bids, Impressions, Clicks, Examples, Losses];
     }
 
     /// <summary>Bounds of the shared, non-blocking event producer (<see cref="EventProducer"/>).</summary>

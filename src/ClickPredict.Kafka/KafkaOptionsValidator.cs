@@ -35,6 +35,7 @@ public sealed class KafkaOptionsValidator : IValidateOptions<KafkaOptions>
             ValidateTopic("Impressions", topics.Impressions, failures);
             ValidateTopic("Clicks", topics.Clicks, failures);
             ValidateTopic("Examples", topics.Examples, failures);
+            ValidateTopic("Losses", topics.Losses, failures);
             var seen = new HashSet<string>(StringComparer.Ordinal);
             foreach (var topic in topics.All)
             {

@@ -48,6 +48,16 @@ public class DemoTests
         Assert.NotNull(summary.LiveCalibration);
         Assert.NotEmpty(summary.LiveCalibration.Windows);
         Assert.All(summary.LiveCalibration.Windows, w => Assert.True(w.Clicks >= DemoCalibration.MinClicks && w.Calibration > 0));
+        // First-price auctions: losses told by lurl and taken, a win-rate model learned, published, and pricing bids.
+        var shading = summary.Shading!;
+        Assert.True(shading.FirstPriceBids > 0 && shading.Wins > 0 && shading.LossNotices > 0, $"{shading}");
+        Assert.Equal(0, shading.LossNoticesRefused);
+        Assert.True(shading.SpendUsd > 0 && shading.ValueWonUsd > 0, $"{shading}");
+        Assert.Equal(shading.ValueWonUsd - (double)shading.SpendUsd, shading.SurplusUsd, 5);
+        Assert.True(shading.WinRateModelsPublished >= 1, $"{shading}");
+        Assert.Equal("model", shading.PricedBy);
+        Assert.StartsWith("winrate@", shading.WinRateModel, StringComparison.Ordinal);
+        Assert.NotNull(new ModelRegistry(Path.Combine(directory.Path, "winrate")).ReadIndex().ChampionEntry);
     }
 
     [Theory]

@@ -120,7 +120,7 @@ public class KafkaClientFactoryTests
 
         var created = await clients.EnsureTopicsAsync();
 
-        Assert.Equal(["clickpredict.impressions", "clickpredict.clicks", "clickpredict.examples"], created);
+        Assert.Equal(["clickpredict.impressions", "clickpredict.clicks", "clickpredict.examples", "clickpredict.losses"], created);
         Assert.Equal(6, TestKafka.PartitionCount(cluster.BootstrapServers, "clickpredict.clicks"));
         // An existing topic is left as it is.
         Assert.Equal(2, TestKafka.PartitionCount(cluster.BootstrapServers, "clickpredict.bids"));

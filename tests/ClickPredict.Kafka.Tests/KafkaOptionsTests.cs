@@ -14,7 +14,7 @@ public class KafkaOptionsTests
 
         Assert.True(new KafkaOptionsValidator().Validate(null, options).Succeeded);
         Assert.True(options.UsesEmbeddedBroker);
-        Assert.Equal(["clickpredict.bids", "clickpredict.impressions", "clickpredict.clicks", "clickpredict.examples"], options.Topics.All);
+        Assert.Equal(["clickpredict.bids", "clickpredict.impressions", "clickpredict.clicks", "clickpredict.examples", "clickpredict.losses"], options.Topics.All);
         Assert.Equal(4, options.Partitions);
         Assert.Equal(100_000, options.Producer.QueueMaxMessages);
     }
@@ -83,6 +83,7 @@ public class KafkaOptionsTests
             ["Kafka:Topics:Impressions"] = "i",
             ["Kafka:Topics:Clicks"] = "c",
             ["Kafka:Topics:Examples"] = "e",
+            ["Kafka:Topics:Losses"] = "l",
             ["Kafka:Partitions"] = "12",
             ["Kafka:ReplicationFactor"] = "3",
             ["Kafka:CreateTopics"] = "false",
@@ -103,7 +104,7 @@ public class KafkaOptionsTests
         Assert.False(options.UsesEmbeddedBroker);
         Assert.Equal("kafka-1:9092, kafka-2:9093", options.BootstrapServers);
         Assert.Equal("bidder-7", options.ClientId);
-        Assert.Equal(["b", "i", "c", "e"], options.Topics.All);
+        Assert.Equal(["b", "i", "c", "e", "l"], options.Topics.All);
         Assert.Equal(12, options.Partitions);
         Assert.Equal(3, options.ReplicationFactor);
         Assert.False(options.CreateTopics);

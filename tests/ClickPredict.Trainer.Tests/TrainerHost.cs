@@ -42,6 +42,7 @@ internal sealed class TrainerHost : IAsyncDisposable
         ["Kafka:Client:heartbeat.interval.ms"] = "300",
         ["Trainer:StateDirectory"] = Path.Combine(directory, "state"),
         ["Registry:Path"] = Path.Combine(directory, "registry"),
+        ["Trainer:WinRate:RegistryPath"] = Path.Combine(directory, "winrate"),
         ["Registry:DefaultModelPath"] = Path.Combine(directory, "no-default.cpm"),
         ["Trainer:Joiner:BidWaitSeconds"] = "2",
         ["Trainer:Joiner:WinWaitSeconds"] = "2",

@@ -18,6 +18,8 @@ namespace ClickPredict.Benchmarks.Bidder;
 /// into the event log's buffer on the request's thread and, once per invocation (64 requests), drained into
 /// per-partition batches and handed to a transport that takes them (Kafka's place; <c>WithKafka</c> hands
 /// them to the real Kafka transport and a private embedded broker in this process instead).</item>
+/// <item><c>HandleJsonFirstPriceShaded</c>: the same requests made first price (<c>at=1</c>), priced by the surplus
+/// maximiser under a loaded win-rate model (with its 5% exploration), events on.</item>
 /// </list>
 /// </summary>
 [MemoryDiagnoser]
@@ -32,6 +34,8 @@ public class BidHandlerBenchmarks
     private InProcessBidder _quiet = null!;
     private InProcessBidder _logging = null!;
     private InProcessBidder _kafka = null!;
+    private InProcessBidder _shaded = null!;
+    private ReadOnlyMemory<byte>[] _firstPrice = null!;
     private BidEngine _engine = null!;
     private BidContext _context = null!;
     private ReadOnlyMemory<byte>[] _json = null!;
@@ -47,11 +51,14 @@ public class BidHandlerBenchmarks
         _quiet = new InProcessBidder(root, model, new Dictionary<string, string?> { ["Bidder:LogEvents"] = "false", ["Fleet:Enabled"] = "false" });
         _logging = new InProcessBidder(root, model, events: new DiscardingTransport());
         _kafka = new InProcessBidder(root, model, new Dictionary<string, string?> { ["Kafka:Embedded:Shared"] = "false" });
+        _shaded = new InProcessBidder(root, model, events: new DiscardingTransport());
+        _shaded.Services.GetRequiredService<ClickPredict.Bidder.Shading.WinRateHolder>().Swap(WinRateModelOf(_shaded.Exchange.Name));
         _engine = _quiet.Services.GetRequiredService<BidEngine>();
         _context = _engine.CreateContext();
         var simulator = new TrafficSimulator(new SimulatorOptions { Seed = 1 });
         _json = new ReadOnlyMemory<byte>[Requests];
         _msgpack = new ReadOnlyMemory<byte>[Requests];
+        _firstPrice = new ReadOnlyMemory<byte>[Requests];
         for (var i = 0; i < Requests; i++)
         {
             // A generous tmax: the benchmark measures the work, not the deadline check's verdict.
@@ -59,10 +66,11 @@ public class BidHandlerBenchmarks
             body = System.Text.RegularExpressions.Regex.Replace(body, "\"tmax\":\\d+", "\"tmax\":10000");
             _json[i] = System.Text.Encoding.UTF8.GetBytes(body);
             _msgpack[i] = OpenRtbMessagePack.FromJson(_json[i].Span);
+            _firstPrice[i] = System.Text.Encoding.UTF8.GetBytes(System.Text.RegularExpressions.Regex.Replace(body, "\"at\":\\d", "\"at\":1"));
         }
 
         _request = new BidRequest();
-        Console.WriteLine($"// {EngineJson()} of {Requests} requests bid; handler: {HandleJsonWithEvents()}; to Kafka: {HandleJsonWithKafka()}");
+        Console.WriteLine($"// {EngineJson()} of {Requests} requests bid; handler: {HandleJsonWithEvents()}; to Kafka: {HandleJsonWithKafka()}; first price under a win-rate model: {HandleJsonFirstPriceShaded()}");
     }
 
     [GlobalCleanup]
@@ -71,6 +79,7 @@ public class BidHandlerBenchmarks
         _quiet.Dispose();
         _logging.Dispose();
         _kafka.Dispose();
+        _shaded.Dispose();
     }
 
     [Benchmark(OperationsPerInvoke = Requests, Description = "engine (JSON)")]
@@ -90,6 +99,9 @@ public class BidHandlerBenchmarks
 
     [Benchmark(OperationsPerInvoke = Requests, Description = "handler (JSON) + events to Kafka")]
     public int HandleJsonWithKafka() => Handle(_kafka, _json, Json);
+
+    [Benchmark(OperationsPerInvoke = Requests, Description = "handler (JSON) + events, first price under a win-rate model")]
+    public int HandleJsonFirstPriceShaded() => Handle(_shaded, _firstPrice, Json);
 
     [Benchmark(OperationsPerInvoke = Requests, Description = "parse only (JSON), the baseline's work")]
     public int ParseJson()
@@ -115,6 +127,23 @@ public class BidHandlerBenchmarks
         // The event log's timer drains every 10 ms; here once per 64 requests, on this thread, so it counts.
         bidder.Events.Flush();
         return bids;
+    }
+
+    /// <summary>A win-rate model that trusts <paramref name="exchange"/>: 5,000 outcomes against prices to beat around $1.50, every context the simulator's requests have.</summary>
+    private static Core.Shading.WinRateModel WinRateModelOf(string exchange)
+    {
+        var learner = new Core.Shading.WinRateLearner();
+        var key = learner.Track(exchange);
+        var random = new Random(3);
+        for (var i = 0; i < 5_000; i++)
+        {
+            var context = new Core.Shading.ShadingContext(key, 300, 250, 0.1 * random.Next(1, 10), random.Next(24), random.Next(1, 8), random.Next(2) == 0);
+            var toBeat = Math.Exp(Math.Log(1.5) + (0.4 * (random.NextDouble() - 0.5)));
+            var bid = Math.Exp(Math.Log(0.3) + (random.NextDouble() * Math.Log(20)));
+            learner.Observe(context, bid, bid >= toBeat, toBeat);
+        }
+
+        return learner.ToModel();
     }
 
     private int Engine(ReadOnlyMemory<byte>[] bodies, BodyFormat format)

@@ -9,7 +9,7 @@ namespace ClickPredict.Bidder.Api;
 /// <summary>
 /// The exchange-facing endpoints: <c>POST /openrtb2/bid</c> and <c>POST /openrtb/2.6/bid</c> for the
 /// default exchange, <c>POST /openrtb2/{exchange}/bid</c> for each configured one, and the notices
-/// (<c>/win</c>, <c>/bill</c>: GET or POST; <c>/click</c>: GET).
+/// (<c>/win</c>, <c>/bill</c>, <c>/loss</c>: GET or POST; <c>/click</c>: GET).
 /// </summary>
 internal static class BidApi
 {
@@ -38,6 +38,7 @@ internal static class BidApi
 
         app.MapMethods("/win", [HttpMethods.Get, HttpMethods.Post], http => ImpressionNotice(http, notices, NoticeKind.Win));
         app.MapMethods("/bill", [HttpMethods.Get, HttpMethods.Post], http => ImpressionNotice(http, notices, NoticeKind.Bill));
+        app.MapMethods("/loss", [HttpMethods.Get, HttpMethods.Post], http => Answer(http, notices.Loss(http.Request.Query)));
         app.MapGet("/click", http => Click(http, notices));
 
         Log.Endpoints(logger, string.Join(", ", exchanges.Keys), defaultExchange.Name, "/openrtb2/bid, /openrtb/2.6/bid, /openrtb2/{exchange}/bid");

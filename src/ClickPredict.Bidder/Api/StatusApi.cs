@@ -72,6 +72,7 @@ internal static class StatusApi
             UntrackedWins = sources.Status.Untracked,
             UnscoredWins = sources.Status.Unscored,
             Fleet = FleetView.Of(sources.Budgets, sources.Reader),
+            WinRate = WinRateView.Of(sources.WinRates, sources.WinRateWatcher, sources.FirstPrice, sources.Shading.Value),
         };
     }
 
@@ -92,5 +93,9 @@ internal static class StatusApi
         IOptions<StatusOptions> Options,
         BudgetLedger Budgets,
         SpendReader Reader,
-        TimeProvider Time);
+        TimeProvider Time,
+        Shading.WinRateHolder WinRates,
+        Shading.WinRateWatcher WinRateWatcher,
+        Shading.FirstPricePricer FirstPrice,
+        IOptions<BidShadingOptions> Shading);
 }

@@ -85,6 +85,9 @@ internal sealed class BidContext
 
     public ServingModel? Model { get; set; }
 
+    /// <summary>The win-rate model this request's first-price bids are priced under (null: the fixed factor), read once.</summary>
+    public Core.Shading.WinRateModel? WinRate { get; set; }
+
     public Exchange Exchange { get; set; } = null!;
 
     public Currency BidCurrency { get; set; } = Currency.Usd;
@@ -103,6 +106,7 @@ internal sealed class BidContext
     public void Reset()
     {
         Model = null;
+        WinRate = null;
         Parsed = false;
         RequestFieldsExtracted = false;
         BidCount = 0;
@@ -154,7 +158,8 @@ internal sealed class BidContext
 }
 
 /// <summary>
-/// One bid of a response: an imp, the creative chosen for it, its price and the pCTR it came from, and
-/// where its event's fields are in <see cref="BidContext.EventFields"/> (empty when events are off).
+/// One bid of a response: an imp, the creative chosen for it, its price and the pCTR it came from, how it was
+/// priced (<see cref="BidPriced"/>), and where its event's fields are in <see cref="BidContext.EventFields"/>
+/// (empty when events are off).
 /// </summary>
-internal readonly record struct PlacedBid(UInt128 Id, int ImpIndex, Creative Creative, decimal Price, decimal PriceUsd, double Pctr, Range Fields = default);
+internal readonly record struct PlacedBid(UInt128 Id, int ImpIndex, Creative Creative, decimal Price, decimal PriceUsd, double Pctr, in BidPriced Priced, Range Fields = default);

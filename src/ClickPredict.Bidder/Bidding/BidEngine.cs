@@ -2,7 +2,9 @@ using System.Buffers;
 using ClickPredict.Bidder.Campaigns;
 using ClickPredict.Bidder.Events;
 using ClickPredict.Bidder.Models;
+using ClickPredict.Bidder.Shading;
 using ClickPredict.Core.OpenRtb;
+using ClickPredict.Core.Shading;
 
 namespace ClickPredict.Bidder.Bidding;
 
@@ -24,6 +26,7 @@ internal sealed partial class BidEngine
     private readonly BidResponseWriter _writer;
     private readonly BidIds _ids;
     private readonly TimeProvider _time;
+    private readonly FirstPricePricer _firstPrice;
     private readonly BidRequestLimits _limits;
     private readonly decimal _shading;
     private readonly int _defaultTMaxMs;
@@ -38,8 +41,10 @@ internal sealed partial class BidEngine
         BidResponseWriter writer,
         BidIds ids,
         TimeProvider time,
+        FirstPricePricer firstPrice,
         BidEngineSettings settings)
     {
+        _firstPrice = firstPrice;
         _catalog = catalog;
         _models = models;
         _budgets = budgets;
@@ -88,6 +93,9 @@ internal sealed partial class BidEngine
             ctx.SetReason(NoBidReason.NoModel);
             return false;
         }
+
+        // The same for the win-rate model (null: first-price bids at the fixed factor).
+        ctx.WinRate = _firstPrice.Current;
 
         // A fleet bidder bids once it knows what the fleet has spent today (read back at start).
         if (!_budgets.Ready)
@@ -250,12 +258,36 @@ internal sealed partial class BidEngine
         _models.Calibrations.Apply(model, ctx.Values, ctx.Pctrs.AsSpan(0, count));
 
         var floor = (decimal)imp.BidFloor;
+        var floorUsd = floor / floorCurrency.PerUsd;
+        // First price: under the win-rate model when one is loaded and trusts this exchange, else the fixed factor.
+        var rule = request.AuctionType == 1 ? BidPricingRule.Fixed : BidPricingRule.Value;
+        ShadingPlan plan = default;
+        var uniform = 0d;
+        if (rule == BidPricingRule.Fixed && ctx.WinRate is { } winRate && _firstPrice.TryPlan(winRate, ctx, imp, (double)floorUsd, out plan))
+        {
+            rule = BidPricingRule.Model;
+            // One draw per imp: its creatives explore together or not at all, so they are compared alike.
+            uniform = Random.Shared.NextDouble();
+        }
+
         var best = -1;
         decimal bestPrice = 0;
+        var bestShaded = default(ShadedBid);
         for (var i = 0; i < count; i++)
         {
             var campaign = ctx.CandidateCreatives[i].Campaign;
-            var price = BidPricing.Price(ctx.Pctrs[i], campaign.ValuePerClickUsd, campaign.MaxCpmUsd, request.AuctionType, _shading, floor, floorCurrency, ctx.BidCurrency);
+            var shaded = default(ShadedBid);
+            decimal price;
+            if (rule == BidPricingRule.Model)
+            {
+                shaded = _firstPrice.Shader.Shade(plan, ValueCpm(ctx.Pctrs[i], campaign), (double)campaign.MaxCpmUsd, uniform);
+                price = shaded.IsBid ? BidPricing.InCurrency((decimal)shaded.Bid, floor, floorCurrency, ctx.BidCurrency) : 0;
+            }
+            else
+            {
+                price = BidPricing.Price(ctx.Pctrs[i], campaign.ValuePerClickUsd, campaign.MaxCpmUsd, request.AuctionType, _shading, floor, floorCurrency, ctx.BidCurrency);
+            }
+
             if (price == 0)
             {
                 ctx.Note(NoBidReason.BelowFloor);
@@ -269,11 +301,17 @@ internal sealed partial class BidEngine
                 continue;
             }
 
-            // Ties go to the higher pCTR: the same money for more clicks.
-            if (price > bestPrice || (price == bestPrice && ctx.Pctrs[i] > ctx.Pctrs[best]))
+            // Under the model the creative expected to leave the most surplus; else the highest price. Ties go
+            // to the higher pCTR: the same money for more clicks.
+            var better = best < 0
+                || (rule == BidPricingRule.Model
+                    ? shaded.ExpectedSurplus > bestShaded.ExpectedSurplus || (shaded.ExpectedSurplus == bestShaded.ExpectedSurplus && ctx.Pctrs[i] > ctx.Pctrs[best])
+                    : price > bestPrice || (price == bestPrice && ctx.Pctrs[i] > ctx.Pctrs[best]));
+            if (better)
             {
                 best = i;
                 bestPrice = price;
+                bestShaded = shaded;
             }
         }
 
@@ -294,8 +332,17 @@ internal sealed partial class BidEngine
             fields = start..ctx.EventFields.WrittenCount;
         }
 
-        ctx.AddBid(new PlacedBid(_ids.Next(), impIndex, creative, bestPrice, priceUsd, ctx.Pctrs[best], fields));
+        var priced = new BidPriced(
+            ValueCpm(ctx.Pctrs[best], creative.Campaign),
+            (double)floorUsd,
+            rule,
+            bestShaded.Explored,
+            rule == BidPricingRule.Model ? bestShaded.WinProbability : double.NaN);
+        ctx.AddBid(new PlacedBid(_ids.Next(), impIndex, creative, bestPrice, priceUsd, ctx.Pctrs[best], priced, fields));
     }
+
+    /// <summary>A creative's expected value per thousand impressions in US dollars, as a double (the shader's unit).</summary>
+    private static double ValueCpm(double pctr, Campaign campaign) => pctr * (double)campaign.ValuePerClickUsd * 1000;
 
     /// <summary>Fills the context's candidate list with the eligible creatives of the imp's offered sizes.</summary>
     private int CollectCandidates(BidContext ctx, Imp imp)

@@ -54,8 +54,17 @@ internal static class BidPricing
     {
         var floorUsd = floor / floorCurrency.PerUsd;
         var valueCpm = ExpectedValueCpm(pctr, valuePerClickUsd);
-        var price = ToCurrency(BidUsd(valueCpm, auctionType, shading, floorUsd, maxCpmUsd), bidCurrency);
-        var floorInBidCurrency = ReferenceEquals(floorCurrency, bidCurrency) ? floor : floorUsd * bidCurrency.PerUsd;
+        return InCurrency(BidUsd(valueCpm, auctionType, shading, floorUsd, maxCpmUsd), floor, floorCurrency, bidCurrency);
+    }
+
+    /// <summary>
+    /// A bid of <paramref name="bidUsd"/> (CPM) in <paramref name="bidCurrency"/>, rounded down, or 0 when that does
+    /// not clear <paramref name="floor"/> (in <paramref name="floorCurrency"/>).
+    /// </summary>
+    public static decimal InCurrency(decimal bidUsd, decimal floor, Currency floorCurrency, Currency bidCurrency)
+    {
+        var price = ToCurrency(bidUsd, bidCurrency);
+        var floorInBidCurrency = ReferenceEquals(floorCurrency, bidCurrency) ? floor : floor / floorCurrency.PerUsd * bidCurrency.PerUsd;
         return price > 0 && price >= floorInBidCurrency ? price : 0;
     }
 }

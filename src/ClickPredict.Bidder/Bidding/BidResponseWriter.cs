@@ -10,13 +10,16 @@ namespace ClickPredict.Bidder.Bidding;
 /// <summary>
 /// Writes bid responses into the context's buffer: JSON with <see cref="Utf8JsonWriter"/>, or the
 /// same schema in MessagePack for MessagePack requests (OpenRTB answers in the request's format).
-/// Win, billing and click URLs are assembled in stack buffers from pieces each creative keeps
+/// Win, billing, loss and click URLs are assembled in stack buffers from pieces each creative keeps
 /// encoded, so a response allocates nothing.
 /// </summary>
 internal sealed class BidResponseWriter
 {
-    // An exchange substitutes the clearing price here (OpenRTB substitution macros).
-    private static ReadOnlySpan<byte> PriceMacro => "&price=${AUCTION_PRICE}"u8;
+    // An exchange substitutes the clearing price and (OpenRTB 2.6) the minimum bid to win here (substitution macros).
+    private static ReadOnlySpan<byte> WinMacros => "&price=${AUCTION_PRICE}&mtw=${AUCTION_MIN_TO_WIN}"u8;
+
+    // On a loss notice: the loss reason code and the minimum bid to win.
+    private static ReadOnlySpan<byte> LossMacros => "&loss=${AUCTION_LOSS}&mtw=${AUCTION_MIN_TO_WIN}"u8;
 
     private static readonly JsonEncodedText s_id = JsonEncodedText.Encode("id");
     private static readonly JsonEncodedText s_bidId = JsonEncodedText.Encode("bidid");
@@ -37,6 +40,7 @@ internal sealed class BidResponseWriter
     private static readonly JsonEncodedText s_mtype = JsonEncodedText.Encode("mtype");
     private static readonly JsonEncodedText s_nurl = JsonEncodedText.Encode("nurl");
     private static readonly JsonEncodedText s_burl = JsonEncodedText.Encode("burl");
+    private static readonly JsonEncodedText s_lurl = JsonEncodedText.Encode("lurl");
     private static readonly JsonEncodedText s_adm = JsonEncodedText.Encode("adm");
     private static readonly JsonEncodedText s_nbr = JsonEncodedText.Encode("nbr");
 
@@ -118,6 +122,7 @@ internal sealed class BidResponseWriter
             w.WriteNumber(s_mtype, 1);
             w.WriteString(s_nurl, NoticeUrl(NoticeKind.Win, ctx, bid, bidHex, url));
             w.WriteString(s_burl, NoticeUrl(NoticeKind.Bill, ctx, bid, bidHex, url));
+            w.WriteString(s_lurl, NoticeUrl(NoticeKind.Loss, ctx, bid, bidHex, url));
             w.WriteString(s_adm, Markup(ctx, bid, bidHex, adm));
             w.WriteEndObject();
         }
@@ -161,7 +166,7 @@ internal sealed class BidResponseWriter
             BidIds.Format(bid.Id, bidHex);
             var hasCategories = campaign.CategoriesUtf8.Length > 0;
             var hasAttributes = creative.Attributes.Length > 0;
-            w.WriteMapHeader(13 + (hasCategories ? 1 : 0) + (hasAttributes ? 1 : 0));
+            w.WriteMapHeader(14 + (hasCategories ? 1 : 0) + (hasAttributes ? 1 : 0));
             w.WriteString("id"u8);
             w.WriteString(bidHex);
             w.WriteString("impid"u8);
@@ -211,6 +216,8 @@ internal sealed class BidResponseWriter
             w.WriteString(NoticeUrl(NoticeKind.Win, ctx, bid, bidHex, url));
             w.WriteString("burl"u8);
             w.WriteString(NoticeUrl(NoticeKind.Bill, ctx, bid, bidHex, url));
+            w.WriteString("lurl"u8);
+            w.WriteString(NoticeUrl(NoticeKind.Loss, ctx, bid, bidHex, url));
             w.WriteString("adm"u8);
             w.WriteString(Markup(ctx, bid, bidHex, adm));
         }
@@ -245,8 +252,9 @@ internal sealed class BidResponseWriter
     }
 
     /// <summary>
-    /// <c>{base}/win?cr=..&amp;b=..&amp;t=..&amp;p=..&amp;cu=..&amp;s=..&amp;price=${AUCTION_PRICE}</c> (or <c>/bill</c>):
-    /// signed over the bid, creative, time, our price and currency.
+    /// <c>{base}/win?cr=..&amp;b=..&amp;t=..&amp;p=..&amp;cu=..&amp;s=..&amp;price=${AUCTION_PRICE}&amp;mtw=${AUCTION_MIN_TO_WIN}</c>
+    /// (or <c>/bill</c>; <c>/loss</c> ends <c>&amp;loss=${AUCTION_LOSS}&amp;mtw=${AUCTION_MIN_TO_WIN}</c>): signed over the
+    /// notice kind, bid, creative, time, our price and currency.
     /// </summary>
     private ReadOnlySpan<byte> NoticeUrl(NoticeKind kind, BidContext ctx, in PlacedBid bid, ReadOnlySpan<byte> bidHex, Span<byte> buffer)
     {
@@ -257,7 +265,12 @@ internal sealed class BidResponseWriter
         var timeMs = ctx.ReceivedUtc.ToUnixTimeMilliseconds();
         var currency = ctx.BidCurrency.CodeUtf8;
 
-        var at = Append(buffer, 0, kind == NoticeKind.Win ? creative.WinUrlPrefix : creative.BillUrlPrefix);
+        var at = Append(buffer, 0, kind switch
+        {
+            NoticeKind.Win => creative.WinUrlPrefix,
+            NoticeKind.Bill => creative.BillUrlPrefix,
+            _ => creative.LossUrlPrefix,
+        });
         at = Append(buffer, at, bidHex);
         at = Append(buffer, at, "&t="u8);
         Utf8Formatter.TryFormat(timeMs, buffer[at..], out var written);
@@ -269,7 +282,7 @@ internal sealed class BidResponseWriter
         at = Append(buffer, at, "&s="u8);
         NoticeSigner.Sign(ctx.Mac ??= _signer.CreateMac(), kind, bid.Id, creative.IdUtf8, timeMs, price, currency, buffer[at..]);
         at += NoticeSigner.SignatureChars;
-        at = Append(buffer, at, PriceMacro);
+        at = Append(buffer, at, kind == NoticeKind.Loss ? LossMacros : WinMacros);
         return buffer[..at];
     }
 

@@ -9,6 +9,9 @@ internal sealed class Exchange(string name, int noBidStatus)
 
     public byte[] NameUtf8 { get; } = Encoding.UTF8.GetBytes(name);
 
+    /// <summary>The exchange's key in a win-rate model (<see cref="Core.Shading.ShadingContext.KeyOf(string)"/>).</summary>
+    public uint ShadingKey { get; } = Core.Shading.ShadingContext.KeyOf(name);
+
     /// <summary>204, or 200 with a no-bid body carrying <c>nbr</c>.</summary>
     public int NoBidStatus { get; } = noBidStatus;
 }

@@ -24,6 +24,7 @@ internal sealed class Creative
         var baseUrl = publicBaseUrl.TrimEnd('/');
         WinUrlPrefix = Encoding.UTF8.GetBytes($"{baseUrl}/win?cr={model.Id}&b=");
         BillUrlPrefix = Encoding.UTF8.GetBytes($"{baseUrl}/bill?cr={model.Id}&b=");
+        LossUrlPrefix = Encoding.UTF8.GetBytes($"{baseUrl}/loss?cr={model.Id}&b=");
         AdmPrefix = Encoding.UTF8.GetBytes($"<a href=\"{baseUrl}/click?cr={model.Id}&amp;b=");
         AdmSuffix = Encoding.UTF8.GetBytes(FormattableString.Invariant(
             $"\" target=\"_blank\" rel=\"noopener\"><img src=\"{WebUtility.HtmlEncode(model.ImageUrl)}\" width=\"{model.W}\" height=\"{model.H}\" alt=\"{WebUtility.HtmlEncode(campaign.Advertiser.Name)}\" style=\"border:0\"></a>"));
@@ -52,6 +53,9 @@ internal sealed class Creative
     public byte[] WinUrlPrefix { get; }
 
     public byte[] BillUrlPrefix { get; }
+
+    /// <summary><c>{base}/loss?cr={id}&amp;b=</c>.</summary>
+    public byte[] LossUrlPrefix { get; }
 
     /// <summary>The markup up to the click URL's bid id.</summary>
     public byte[] AdmPrefix { get; }

@@ -10,14 +10,14 @@ namespace ClickPredict.Bidder.Events;
 /// <summary>
 /// Writes a <see cref="BidEvent"/> in MessagePack straight from the request's field values, without
 /// building the object and its dictionary of strings: the same bytes <see cref="EventSerializer"/>
-/// writes for the contract (an array of its 17 keys, the price as MessagePack-CSharp writes a
+/// writes for the contract (an array of its 22 keys, the price as MessagePack-CSharp writes a
 /// decimal: its invariant text), which the trainer reads back with <see cref="EventSerializer"/>.
 /// The fields map is written when the bid is placed (<see cref="WriteFields"/>, from the values its imp
 /// was scored with) and copied into the event as it is (<see cref="Write"/>).
 /// </summary>
 internal static class BidEventWriter
 {
-    private const int BidEventKeys = 17;
+    private const int BidEventKeys = 22;
 
     /// <summary>Writes the event of <paramref name="bid"/>, its fields from <see cref="BidContext.EventFields"/>.</summary>
     public static void Write(IBufferWriter<byte> output, BidContext ctx, in PlacedBid bid)
@@ -49,6 +49,25 @@ internal static class BidEventWriter
         w.WriteString(creative.Campaign.Advertiser.IdUtf8);              // 14 AdvertiserId
         w.WriteString("openrtb"u8);                                      // 15 Schema
         w.WriteRaw(ctx.EventFields.WrittenSpan[bid.Fields]);             // 16 Fields
+        var priced = bid.Priced;
+        w.Write(priced.FloorCpmUsd);                                     // 17 FloorCpmUsd
+        w.Write(priced.ValueCpmUsd);                                     // 18 ValueCpmUsd
+        w.WriteString(priced.Rule switch                                 // 19 Pricing
+        {
+            BidPricingRule.Model => "model"u8,
+            BidPricingRule.Fixed => "fixed"u8,
+            _ => "value"u8,
+        });
+        w.Write(priced.Explored);                                        // 20 Explored
+        if (double.IsNaN(priced.WinProbability))                         // 21 WinProbability
+        {
+            w.WriteNil();
+        }
+        else
+        {
+            w.Write(priced.WinProbability);
+        }
+
         w.Flush();
     }
 

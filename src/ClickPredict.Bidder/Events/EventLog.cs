@@ -5,7 +5,7 @@ using ClickPredict.Core.Events;
 namespace ClickPredict.Bidder.Events;
 
 /// <summary>
-/// Logs bids, impressions and clicks as MessagePack event contracts, keyed by bid id, through the
+/// Logs bids, impressions, losses and clicks as MessagePack event contracts, keyed by bid id, through the
 /// configured <see cref="IEventTransport"/>. Never blocks and never fails the caller: a dropped event
 /// is counted (<c>clickpredict.bidder.events{outcome="dropped"}</c>). Without a transport logging is off.
 /// </summary>
@@ -14,8 +14,8 @@ namespace ClickPredict.Bidder.Events;
 /// allocation: its fields were kept when the bid was placed); every <c>Bidder:EventFlushMs</c> a timer
 /// drains the rings into per-partition batches (<see cref="BidEventBatcher"/>) and hands them to the
 /// transport, off the bid path. So a bid event reaches Kafka at most that long after its bid. A ring
-/// that is full (the drain far behind) refuses the event, which counts as dropped. Impressions and
-/// clicks, a notice each, are published at once.
+/// that is full (the drain far behind) refuses the event, which counts as dropped. Impressions,
+/// losses and clicks, a notice each, are published at once.
 /// </remarks>
 internal sealed class EventLog : IDisposable
 {
@@ -80,6 +80,14 @@ internal sealed class EventLog : IDisposable
         if (_transport is not null)
         {
             Publish(EventTopic.Clicks, click.BidId, EventSerializer.Serialize(click));
+        }
+    }
+
+    public void Loss(LossEvent loss)
+    {
+        if (_transport is not null)
+        {
+            Publish(EventTopic.Losses, loss.BidId, EventSerializer.Serialize(loss));
         }
     }
 
@@ -161,6 +169,7 @@ internal sealed class EventLog : IDisposable
     {
         EventTopic.Bids => "bids",
         EventTopic.Impressions => "impressions",
+        EventTopic.Losses => "losses",
         _ => "clicks",
     };
 }

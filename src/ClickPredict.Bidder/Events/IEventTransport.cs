@@ -25,10 +25,11 @@ internal interface IEventTransport
     bool TryPublishBatch(ReadOnlySpan<byte> key, byte[] value);
 }
 
-/// <summary>The three event streams the bidder writes, each keyed by bid id.</summary>
+/// <summary>The event streams the bidder writes, each keyed by bid id.</summary>
 internal enum EventTopic
 {
     Bids,
     Impressions,
     Clicks,
+    Losses,
 }

@@ -26,6 +26,7 @@ internal sealed class KafkaEventTransport : IEventTransport, IDisposable
     private readonly string _bids;
     private readonly string _impressions;
     private readonly string _clicks;
+    private readonly string _losses;
     private IAdminClient? _admin;
     private int _partitions;
     private int _lookingUp;
@@ -40,9 +41,10 @@ internal sealed class KafkaEventTransport : IEventTransport, IDisposable
         _bids = options.Value.Topics.Bids;
         _impressions = options.Value.Topics.Impressions;
         _clicks = options.Value.Topics.Clicks;
+        _losses = options.Value.Topics.Losses;
     }
 
-    public string Description => $"Kafka at {_clients.BootstrapServers} (topics {_bids}, {_impressions}, {_clicks})";
+    public string Description => $"Kafka at {_clients.BootstrapServers} (topics {_bids}, {_impressions}, {_clicks}, {_losses})";
 
     public int? BidPartitions
     {
@@ -63,6 +65,7 @@ internal sealed class KafkaEventTransport : IEventTransport, IDisposable
         {
             EventTopic.Bids => _bids,
             EventTopic.Impressions => _impressions,
+            EventTopic.Losses => _losses,
             _ => _clicks,
         },
         key,

@@ -8,6 +8,7 @@ using ClickPredict.Bidder.Fleet;
 using ClickPredict.Bidder.Models;
 using ClickPredict.Bidder.Notices;
 using ClickPredict.Bidder.Options;
+using ClickPredict.Bidder.Shading;
 using ClickPredict.Bidder.Status;
 using ClickPredict.Core.OpenRtb;
 using ClickPredict.Kafka;
@@ -77,6 +78,7 @@ internal static class BidderHostingExtensions
             return new ModelValidator(sp.GetRequiredService<CampaignCatalog>(), registry.CanaryRequests, registry.ExpectedSpecFingerprint, registry.CanaryMinMeanPctr, registry.CanaryMaxMeanPctr);
         });
         services.AddSingleton<ModelWatcher>();
+        builder.AddBidShading();
         // /readyz answers ready once a model serves.
         services.AddHealthChecks()
             .AddCheck<ModelReadyHealthCheck>("model", tags: [ServiceDefaultsExtensions.ReadyTag])
@@ -93,6 +95,7 @@ internal static class BidderHostingExtensions
                 sp.GetRequiredService<BidResponseWriter>(),
                 sp.GetRequiredService<BidIds>(),
                 sp.GetRequiredService<TimeProvider>(),
+                sp.GetRequiredService<FirstPricePricer>(),
                 new BidEngineSettings(BidRequestLimits.Default, bidder.FirstPriceShading, bidder.DefaultTMaxMs, bidder.NetworkAllowanceMs, CaptureEventFields: bidder.LogEvents));
         });
         // Events go to Kafka (the embedded broker unless Kafka:BootstrapServers names a cluster).

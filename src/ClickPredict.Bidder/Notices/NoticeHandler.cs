@@ -10,14 +10,14 @@ using ClickPredict.Core.Events;
 namespace ClickPredict.Bidder.Notices;
 
 /// <summary>
-/// Win (<c>nurl</c>), billing (<c>burl</c>) and click notices. Each URL we issued carries the bid id,
+/// Win (<c>nurl</c>), billing (<c>burl</c>), loss (<c>lurl</c>, <c>NoticeHandler.Loss.cs</c>) and click notices. Each URL we issued carries the bid id,
 /// creative, bid time and a signature (<see cref="NoticeSigner"/>); a notice whose signature does not
 /// match is refused as forged (403), one past its maximum age as expired, a repeat as replayed
 /// (409), and each refusal is counted. The first valid win or billing notice of a bid logs the
 /// impression and charges the campaign the clearing price; the first valid click logs the click;
 /// a click always lands on the creative's configured page (302), never on a URL from the request.
 /// </summary>
-internal sealed class NoticeHandler
+internal sealed partial class NoticeHandler
 {
     private readonly CampaignCatalog _catalog;
     private readonly BudgetLedger _budgets;
@@ -102,6 +102,9 @@ internal sealed class NoticeHandler
             return Refuse(name, "invalid", 400, FormattableString.Invariant($"the clearing price {clearingPrice} is above our bid {ourPrice}"));
         }
 
+        // Optional (OpenRTB 2.6): a malformed one is treated as not reported, never a reason to lose the impression.
+        TryReadMinToWin(query, out var minToWin, out _);
+
         var flag = kind == NoticeKind.Win ? NoticeFlags.Win : NoticeFlags.Bill;
         var before = _ledger.Mark(bidId, bidTimeMs, flag);
         if ((before & flag) != 0)
@@ -137,6 +140,7 @@ internal sealed class NoticeHandler
             BidTimeUnixMs = bidTimeMs,
             SpendUsd = spendUsd,
             BidPriceCpmUsd = bidPriceUsd,
+            MinToWinCpmUsd = minToWin / currency.PerUsd,
             Notice = kind == NoticeKind.Win ? ImpressionEvent.WinNotice : ImpressionEvent.BillingNotice,
         });
         _status.Win(bidId);
@@ -224,7 +228,15 @@ internal sealed class NoticeHandler
     {
         _metrics.Notice(kind, outcome);
         Log.NoticeRefused(_logger, kind, outcome, message);
-        return new NoticeResult(status, outcome == "forged" ? "forged_notice" : outcome == "replayed" ? "replayed_notice" : outcome == "expired" ? "expired_notice" : "invalid_notice", message, null);
+        var error = outcome switch
+        {
+            "forged" => "forged_notice",
+            "replayed" => "replayed_notice",
+            "expired" => "expired_notice",
+            "conflict" => "conflicting_notice",
+            _ => "invalid_notice",
+        };
+        return new NoticeResult(status, error, message, null);
     }
 }
 

@@ -73,4 +73,5 @@ internal enum NoticeFlags
     Win = 1,
     Bill = 2,
     Click = 4,
+    Loss = 8,
 }

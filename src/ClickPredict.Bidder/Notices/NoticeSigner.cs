@@ -7,9 +7,9 @@ using System.Text;
 namespace ClickPredict.Bidder.Notices;
 
 /// <summary>
-/// Signs and checks the URLs we hand out (win, billing, click): an HMAC-SHA256, truncated to 128
+/// Signs and checks the URLs we hand out (win, billing, loss, click): an HMAC-SHA256, truncated to 128
 /// bits and written base64url (22 characters), over the notice kind, the bid id, the creative, the
-/// bid time and, for wins and bills, our price and currency. A URL whose fields were changed or made
+/// bid time and, for wins, bills and losses, our price and currency. A URL whose fields were changed or made
 /// up fails the check; comparison takes constant time.
 /// </summary>
 internal sealed class NoticeSigner
@@ -108,4 +108,5 @@ internal enum NoticeKind : byte
     Win = (byte)'w',
     Bill = (byte)'b',
     Click = (byte)'c',
+    Loss = (byte)'l',
 }

@@ -36,4 +36,7 @@ internal sealed class StatusView
 
     /// <summary>Today's spend per campaign as this bidder enforces it, and how it is read back from the fleet.</summary>
     public FleetView Fleet { get; init; } = new();
+
+    /// <summary>First-price shading: the pricing rule and the win-rate model in service.</summary>
+    public WinRateView? WinRate { get; init; }
 }

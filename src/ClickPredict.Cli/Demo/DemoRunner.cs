@@ -37,7 +37,8 @@ internal sealed class DemoRunner(CliContext context, DemoSettings settings)
             Start = DateTimeOffset.UtcNow,
         });
         var tally = new DemoTally(settings.BucketSeconds);
-        using var traffic = new DemoTraffic(simulator, bidders, tally, settings.ReplayShare, settings.Seed + 78);
+        var shading = new DemoShading(DemoShading.ValuesPerClick());
+        using var traffic = new DemoTraffic(simulator, bidders, tally, settings.ReplayShare, settings.Seed + 78) { Shading = shading };
         var monitor = new DemoMonitor(bidders, trainerHttp);
         var view = new DemoView(settings, system.BidderUrl, tally, monitor);
         if (!quiet)
@@ -90,6 +91,9 @@ internal sealed class DemoRunner(CliContext context, DemoSettings settings)
 
         await Task.Delay(TimeSpan.FromSeconds(settings.LabelDelaySeconds + settings.BucketSeconds), CancellationToken.None).ConfigureAwait(false);
         await monitor.PollAsync(CancellationToken.None).ConfigureAwait(false);
+        var (pricedBy, winRateModel) = await DemoShading.ReadBidderAsync(bidders.Client(0), CancellationToken.None).ConfigureAwait(false);
+        // Read before the stop, which removes a directory the demo made itself.
+        var winRateModels = LatestVersion(system.WinRateRegistryPath);
         await system.StopAsync().ConfigureAwait(false);
         // The trainer may publish once more between the last poll and its stop: the registry it published
         // to has the last word (it can hold fewer than were published only once retention drops some).
@@ -110,7 +114,22 @@ internal sealed class DemoRunner(CliContext context, DemoSettings settings)
             Notices = Notices(tally, monitor),
             Fleet = fleet,
             Restart = restarted,
+            Shading = shading.Summary(pricedBy, winRateModel, winRateModels),
         };
+    }
+
+    /// <summary>The newest version in the registry at <paramref name="path"/>: how many were published (0 when none, or it cannot be read).</summary>
+    private static int LatestVersion(string path)
+    {
+        try
+        {
+            var versions = new ModelRegistry(path).ReadIndex().Versions;
+            return versions.Count == 0 ? 0 : versions.Max(v => v.Version);
+        }
+        catch (RegistryException)
+        {
+            return 0;
+        }
     }
 
     private static FleetTiming Fleet(DemoTally tally, DemoMonitor monitor)

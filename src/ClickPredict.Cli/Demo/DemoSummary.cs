@@ -71,6 +71,9 @@ internal sealed record DemoSummary
     /// <summary>How fast spend travelled between the bidders: what the overspend bound is made of.</summary>
     public FleetTiming Fleet { get; init; } = new();
 
+    /// <summary>The first-price auctions of the live run: wins, spend, value won, surplus and what priced them.</summary>
+    public ShadingSummary? Shading { get; init; }
+
     /// <summary>The bidder stopped and started again in the middle of the run, if one was (<c>--restart-bidder-at</c>).</summary>
     public BidderRestart? Restart { get; init; }
 

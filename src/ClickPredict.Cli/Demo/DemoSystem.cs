@@ -65,6 +65,11 @@ internal sealed class DemoSystem : IAsyncDisposable
 
     private static string RegistryIn(string directory) => Path.Combine(directory, "registry");
 
+    /// <summary>The win-rate model registry: the trainer publishes there, the bidders watch it.</summary>
+    public string WinRateRegistryPath => WinRateRegistryIn(Directory);
+
+    private static string WinRateRegistryIn(string directory) => Path.Combine(directory, "winrate");
+
     public static async Task<DemoSystem> StartAsync(DemoSettings settings, CancellationToken cancellationToken)
     {
         var ownsDirectory = settings.Directory is null;
@@ -91,6 +96,7 @@ internal sealed class DemoSystem : IAsyncDisposable
                 ["Kafka:Client:reconnect.backoff.ms"] = "100",
                 ["Kafka:Client:reconnect.backoff.max.ms"] = "1000",
                 ["Registry:Path"] = RegistryIn(directory),
+                ["Shading:RegistryPath"] = WinRateRegistryIn(directory),
             };
             foreach (var (key, value) in settings.Configuration)
             {
@@ -151,6 +157,10 @@ internal sealed class DemoSystem : IAsyncDisposable
                 ["Trainer:Learner:Calibration:HalfLifeExamples"] = Invariant(DemoSettings.CalibrationHalfLifeExamples),
                 ["RetrainPolicy:RecalibrateIntervalSeconds"] = Invariant(settings.RecalibrateIntervalSeconds),
                 ["RetrainPolicy:RecalibrateMinExamples"] = "200",
+                ["Trainer:WinRate:RegistryPath"] = WinRateRegistryIn(directory),
+                ["Trainer:WinRate:WinWaitSeconds"] = attribution,
+                ["Trainer:WinRate:PublishEveryOutcomes"] = "500",
+                ["Trainer:WinRate:MinOutcomes"] = "500",
             }), builder => Quiet(builder, log));
             await trainer.StartAsync(cancellationToken).ConfigureAwait(false);
 

@@ -57,6 +57,9 @@ internal sealed class DemoTraffic : IDisposable
         _creatives = simulator.Creatives.ToDictionary(c => c.CreativeId, StringComparer.Ordinal);
     }
 
+    /// <summary>The first-price auctions' figures (set by the runner; null: not kept, and no loss notices sent).</summary>
+    public DemoShading? Shading { get; init; }
+
     /// <summary>Creatives the bidder bid with that the simulated market does not know (none, with the shipped campaigns).</summary>
     public long UnknownCreatives => Interlocked.Read(ref _unknownCreatives);
 
@@ -182,15 +185,35 @@ internal sealed class DemoTraffic : IDisposable
             }
         }
 
+        var firstPrice = request.AuctionType == 1 && Shading is not null;
+        // An exchange that reports it (OpenRTB 2.6): the minimum bid to win, here the best competing bid.
+        decimal? minToWin = request.Exchange.ReportsMinToWin ? market : null;
+        if (firstPrice)
+        {
+            Shading!.Bid();
+        }
+
         if (price <= market)
         {
             _tally.Lost();
+            if (firstPrice)
+            {
+                using var lease = _bidders.Any();
+                if (lease is not null)
+                {
+                    using var loss = await lease.Client.GetAsync(Local(DemoShading.LossUrl(bid.GetProperty("lurl").GetString()!, minToWin))).ConfigureAwait(false);
+                    Shading!.LossNotice(loss.IsSuccessStatusCode);
+                }
+            }
+
             return;
         }
 
         // Second price: the winner pays the best competing bid (the floor at least); first price: its own bid.
         var clearing = request.AuctionType == 1 ? price : Math.Max(market, (decimal)request.BidFloor);
-        var win = Local(bid.GetProperty("nurl").GetString()!.Replace("${AUCTION_PRICE}", clearing.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal));
+        var win = Local(bid.GetProperty("nurl").GetString()!
+            .Replace("${AUCTION_PRICE}", clearing.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal)
+            .Replace("${AUCTION_MIN_TO_WIN}", firstPrice && minToWin is { } shown ? shown.ToString(CultureInfo.InvariantCulture) : string.Empty, StringComparison.Ordinal));
         var noticeTo = await NoticeAsync(win, replayOf: -1).ConfigureAwait(false);
         if (noticeTo < 0)
         {
@@ -215,6 +238,11 @@ internal sealed class DemoTraffic : IDisposable
         }
 
         _tally.Won(winMs, clearing, trueCtr, clicked, campaign);
+        if (firstPrice)
+        {
+            Shading!.Won(campaign, price, trueCtr);
+        }
+
         if (Replay())
         {
             await NoticeAsync(win, replayOf: noticeTo).ConfigureAwait(false);

@@ -65,4 +65,33 @@ public sealed class BidEvent
     /// <summary>Raw field values by field name; missing fields are absent.</summary>
     [Key(16)]
     public Dictionary<string, string> Fields { get; set; } = [];
+
+    /// <summary>The floor the bid was priced against, CPM in US dollars (0 in events written before this field existed).</summary>
+    [Key(17)]
+    public double FloorCpmUsd { get; set; }
+
+    /// <summary>The impression's expected value the bid was priced from (pCTR x value per click x 1000), CPM in US dollars (0 in older events).</summary>
+    [Key(18)]
+    public double ValueCpmUsd { get; set; }
+
+    /// <summary>What priced the bid: <see cref="PricingValue"/>, <see cref="PricingFixed"/> or <see cref="PricingModel"/> (null in older events).</summary>
+    [Key(19)]
+    public string? Pricing { get; set; }
+
+    /// <summary>Whether the bid was moved off its chosen price on purpose (exploration for the win-rate model).</summary>
+    [Key(20)]
+    public bool Explored { get; set; }
+
+    /// <summary>Under the win-rate model, the win probability the bid was priced at; null otherwise.</summary>
+    [Key(21)]
+    public double? WinProbability { get; set; }
+
+    /// <summary><see cref="Pricing"/> of a second-price bid: the value.</summary>
+    public const string PricingValue = "value";
+
+    /// <summary><see cref="Pricing"/> of a first-price bid at the value times the fixed factor.</summary>
+    public const string PricingFixed = "fixed";
+
+    /// <summary><see cref="Pricing"/> of a first-price bid priced under the win-rate model.</summary>
+    public const string PricingModel = "model";
 }

@@ -49,6 +49,13 @@ public sealed class ImpressionEvent
     [Key(8)]
     public decimal BidPriceCpmUsd { get; set; }
 
+    /// <summary>
+    /// The exchange's minimum bid to win (<c>${AUCTION_MIN_TO_WIN}</c> on the notice), CPM in US dollars; null
+    /// when the exchange did not report it (and in events written before this field existed).
+    /// </summary>
+    [Key(9)]
+    public decimal? MinToWinCpmUsd { get; set; }
+
     /// <summary><see cref="Notice"/> of a win notice (<c>nurl</c>).</summary>
     public const string WinNotice = "win";
 

@@ -85,14 +85,7 @@ public sealed partial class ModelRegistry
         System.IO.Directory.CreateDirectory(Directory);
         using var gate = Lock();
         var index = ReadIndex();
-        var version = 1;
-        foreach (var e in index.Versions)
-        {
-            if (string.Equals(e.ModelId, model.Info.ModelId, StringComparison.Ordinal))
-            {
-                version = Math.Max(version, e.Version + 1);
-            }
-        }
+        var version = NextVersion(index, model.Info.ModelId);
 
         var info = model.Info with
         {
@@ -124,10 +117,7 @@ public sealed partial class ModelRegistry
             Reason = reason,
         };
 
-        var versions = new List<RegistryEntry>(index.Versions) { entry };
-        var champion = makeChampion ? entry.Label : index.Champion;
-        versions = Prune(versions, champion);
-        WriteIndex(index with { Champion = champion, Versions = versions, Revision = index.Revision + 1 });
+        AddToIndex(index, entry, makeChampion);
         return entry;
     }
 
@@ -175,6 +165,14 @@ public sealed partial class ModelRegistry
             // A status display, not a source of truth: a damaged file shows as no decisions, and the next record replaces it.
             return [];
         }
+    }
+
+    /// <summary>Writes <paramref name="index"/> with <paramref name="entry"/> added (and made champion), the oldest beyond <see cref="Retain"/> pruned.</summary>
+    private void AddToIndex(RegistryIndex index, RegistryEntry entry, bool makeChampion)
+    {
+        var champion = makeChampion ? entry.Label : index.Champion;
+        var versions = Prune([.. index.Versions, entry], champion);
+        WriteIndex(index with { Champion = champion, Versions = versions, Revision = index.Revision + 1 });
     }
 
     private List<RegistryEntry> Prune(List<RegistryEntry> versions, string? champion)

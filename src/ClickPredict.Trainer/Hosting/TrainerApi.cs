@@ -24,7 +24,8 @@ internal static class TrainerApi
         status.Published,
         status.Champion,
         status.Failure,
-        status.Calibration));
+        status.Calibration,
+        status.WinRate?.Invoke()));
 
     /// <summary>The body of <c>GET /status</c>.</summary>
     internal sealed record StatusResponse(
@@ -41,5 +42,6 @@ internal static class TrainerApi
         int Published,
         string? Champion,
         string? Failure,
-        string? Calibration);
+        string? Calibration,
+        WinRate.WinRateTrainerView? WinRate);
 }

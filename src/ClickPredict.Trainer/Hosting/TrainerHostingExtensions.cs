@@ -44,6 +44,7 @@ internal static class TrainerHostingExtensions
         services.AddSingleton<TrainerStatus>();
         services.AddHostedService<JoinerService>();
         services.AddHostedService<LearnerService>();
+        services.AddHostedService<WinRate.WinRateService>();
         services.AddHealthChecks().AddCheck<TrainerReadyHealthCheck>("trainer", tags: [ServiceDefaultsExtensions.ReadyTag]);
         return builder;
     }

@@ -86,6 +86,9 @@ internal sealed class TrainerStatus
     /// <summary>The calibration last published for the champion (<c>ctr@7 calibration 3</c>), if any.</summary>
     public string? Calibration { get; set; }
 
+    /// <summary>The win-rate learner's figures, read when asked (null while it does not run).</summary>
+    public Func<WinRate.WinRateTrainerView>? WinRate { get; set; }
+
     /// <summary>The joiner starts these members.</summary>
     public void StartJoiner(JoinerMember[] members)
     {

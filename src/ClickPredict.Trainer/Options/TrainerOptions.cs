@@ -24,4 +24,7 @@ public sealed class TrainerOptions
 
     /// <summary><c>Trainer:Learner</c>.</summary>
     public LearnerOptions Learner { get; set; } = new();
+
+    /// <summary><c>Trainer:WinRate</c>: the first-price win-rate learner.</summary>
+    public WinRateTrainerOptions WinRate { get; set; } = new();
 }

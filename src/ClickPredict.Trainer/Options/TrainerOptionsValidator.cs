@@ -94,6 +94,25 @@ internal sealed class TrainerOptionsValidator(Hosting.TrainerPaths paths) : IVal
             }
         }
 
+        var winRate = options.WinRate;
+        if (winRate is null)
+        {
+            failures.Add($"{S}:WinRate must be set.");
+        }
+        else
+        {
+            NotEmpty("WinRate:GroupId", winRate.GroupId, failures);
+            NotEmpty("WinRate:RegistryPath", winRate.RegistryPath, failures);
+            Range("WinRate:Retain", winRate.Retain, 1, 10_000, failures);
+            Seconds("WinRate:WinWaitSeconds", winRate.WinWaitSeconds, failures);
+            Range("WinRate:PublishEveryOutcomes", winRate.PublishEveryOutcomes, 1, 100_000_000, failures);
+            Range("WinRate:MinOutcomes", winRate.MinOutcomes, 0, 100_000_000, failures);
+            if (!(winRate.MaxLogLossRatio is >= 0.5 and <= 2))
+            {
+                failures.Add($"{S}:WinRate:MaxLogLossRatio must be between 0.5 and 2, but was {Format(winRate.MaxLogLossRatio)}.");
+            }
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 

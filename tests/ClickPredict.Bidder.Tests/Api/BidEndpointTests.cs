@@ -54,8 +54,9 @@ public sealed class BidEndpointTests(BidderFixture fixture) : IClassFixture<Bidd
 
         var nurl = bid.GetProperty("nurl").GetString()!;
         Assert.StartsWith("http://127.0.0.1:5080/win?cr=" + creative.CreativeId + "&b=" + bid.GetProperty("id").GetString() + "&t=", nurl);
-        Assert.EndsWith("&price=${AUCTION_PRICE}", nurl);
+        Assert.EndsWith("&price=${AUCTION_PRICE}&mtw=${AUCTION_MIN_TO_WIN}", nurl);
         Assert.StartsWith("http://127.0.0.1:5080/bill?", bid.GetProperty("burl").GetString());
+        Assert.StartsWith("http://127.0.0.1:5080/loss?", bid.GetProperty("lurl").GetString());
         var adm = bid.GetProperty("adm").GetString()!;
         Assert.Contains("href=\"http://127.0.0.1:5080/click?cr=" + creative.CreativeId + "&amp;b=" + bid.GetProperty("id").GetString(), adm);
         Assert.Contains($"width=\"{creative.Width}\" height=\"{creative.Height}\"", adm);

@@ -78,6 +78,38 @@ public sealed class EventLoggingTests(BidderFixture fixture) : IClassFixture<Bid
         Assert.Equal(bidId, click.BidId);
     }
 
+    [Fact]
+    public async Task Events_OfALossAndOfAWinWithItsMinimumBid_CarryWhatTheExchangeReported()
+    {
+        var lost = await _client.BidOn(SimBodies.One(seed: 42));
+        var won = await _client.BidOn(SimBodies.One(seed: 43));
+        using (var loss = await _client.GetAsync(NoticeUrls.Loss(lost, "102", "2.5")))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, loss.StatusCode);
+        }
+
+        using (var replay = await _client.GetAsync(NoticeUrls.Loss(lost, "102", "2.5")))
+        {
+            Assert.Equal(HttpStatusCode.Conflict, replay.StatusCode);
+        }
+
+        using (var win = await _client.GetAsync(NoticeUrls.Win(won, 0.5m, minToWin: "0.45")))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, win.StatusCode);
+        }
+
+        var topics = fixture.Factory.Services.GetRequiredService<KafkaClientFactory>().Options.Topics;
+        var lostId = lost.GetProperty("id").GetString()!;
+        var lossEvent = EventSerializer.Deserialize<LossEvent>(Assert.Single(Consume(lostId, [topics.Losses, topics.Impressions], expected: 1, out _)[topics.Losses]));
+        Assert.Equal((lostId, 102, 2.5m, lost.GetProperty("price").GetDecimal(), lost.GetProperty("cid").GetString()), (lossEvent.BidId, lossEvent.LossReason, lossEvent.MinToWinCpmUsd, lossEvent.BidPriceCpmUsd, lossEvent.CampaignId));
+        Assert.Equal(BidderFactory.StartTime.ToUnixTimeMilliseconds(), lossEvent.BidTimeUnixMs);
+        Assert.True(lossEvent.IsPriceLoss);
+
+        var wonId = won.GetProperty("id").GetString()!;
+        var impression = EventSerializer.Deserialize<ImpressionEvent>(Assert.Single(Consume(wonId, [topics.Losses, topics.Impressions], expected: 1, out _)[topics.Impressions]));
+        Assert.Equal((wonId, 0.45m), (impression.BidId, impression.MinToWinCpmUsd));
+    }
+
     /// <summary>
     /// Reads every partition of <paramref name="topics"/> from the start until <paramref name="expected"/> events of bid
     /// <paramref name="key"/> are in (bounded): messages keyed by it, and on the bids topic the events of it in a batch,

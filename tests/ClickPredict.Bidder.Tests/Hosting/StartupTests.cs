@@ -25,6 +25,11 @@ public sealed class StartupTests
     [InlineData("Fleet:StartWithoutKafka", "maybe", "StartWithoutKafka")]
     [InlineData("Fleet:ShareRemaindr", "true", "ShareRemaindr")]
     [InlineData("Bidder:LogEvents", "false", "Fleet:Enabled needs Bidder:LogEvents")]
+    [InlineData("Shading:ExplorationShare", "0.9", "Shading:ExplorationShare")]
+    [InlineData("Shading:ExplorationWidth", "-1", "Shading:ExplorationWidth")]
+    [InlineData("Shading:MinObservations", "-1", "Shading:MinObservations")]
+    [InlineData("Shading:Pricing", "Guess", "Pricing")]
+    [InlineData("Shading:RegistryPath", " ", "Shading:RegistryPath")]
     public void Start_WithABadSetting_FailsNamingTheKey(string key, string value, string named)
     {
         using var factory = new BidderFactory();

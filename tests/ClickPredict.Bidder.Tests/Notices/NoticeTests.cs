@@ -169,18 +169,5 @@ public sealed class NoticeTests(BidderFixture fixture) : IClassFixture<BidderFix
         Assert.Equal("forged_notice", (await forged.Json()).GetProperty("error").GetString());
     }
 
-    private static string Replace(string pathAndQuery, string field, string value)
-    {
-        var question = pathAndQuery.IndexOf('?', StringComparison.Ordinal);
-        var parts = pathAndQuery[(question + 1)..].Split('&');
-        for (var i = 0; i < parts.Length; i++)
-        {
-            if (parts[i].StartsWith(field + "=", StringComparison.Ordinal))
-            {
-                parts[i] = field + "=" + value;
-            }
-        }
-
-        return pathAndQuery[..(question + 1)] + string.Join('&', parts);
-    }
+    private static string Replace(string pathAndQuery, string field, string value) => NoticeUrls.WithField(pathAndQuery, field, value);
 }
