@@ -1,4 +1,3 @@
-using System.Globalization;
 using ClickPredict.Core.Shading;
 
 namespace ClickPredict.Core.Registry;
@@ -27,19 +26,11 @@ public sealed partial class ModelRegistry
 
         var info = model.Info with { Version = version, Parent = model.Info.Parent ?? index.Champion };
         var stamped = model.WithInfo(info);
-        var file = string.Create(CultureInfo.InvariantCulture, $"{info.ModelId}-v{version:D6}.cpw");
         var bytes = WinRateModelFile.Serialize(stamped);
-        WriteAtomically(Path.Combine(Directory, file), bytes);
+        var file = WriteVersion(info.ModelId, version, "cpw", bytes);
 
-        var entry = new RegistryEntry
+        var entry = NewEntry(info.Label, info.ModelId, version, file, info.Parent, info.CreatedUtc, time) with
         {
-            Label = info.Label,
-            ModelId = info.ModelId,
-            Version = version,
-            File = file,
-            Parent = info.Parent,
-            CreatedUtc = info.CreatedUtc,
-            PublishedUtc = time.GetUtcNow(),
             Algorithm = WinRateAlgorithm,
             SpecName = "shading",
             FileBytes = bytes.Length,

@@ -93,19 +93,11 @@ public sealed partial class ModelRegistry
             Parent = model.Info.Parent ?? index.Champion,
         };
         var stamped = model.WithInfo(info);
-        var file = string.Create(CultureInfo.InvariantCulture, $"{info.ModelId}-v{version:D6}.cpm");
         var bytes = ModelFile.Serialize(stamped);
-        WriteAtomically(Path.Combine(Directory, file), bytes);
+        var file = WriteVersion(info.ModelId, version, "cpm", bytes);
 
-        var entry = new RegistryEntry
+        var entry = NewEntry(info.Label, info.ModelId, version, file, info.Parent, info.CreatedUtc, time) with
         {
-            Label = info.Label,
-            ModelId = info.ModelId,
-            Version = version,
-            File = file,
-            Parent = info.Parent,
-            CreatedUtc = info.CreatedUtc,
-            PublishedUtc = time.GetUtcNow(),
             Algorithm = info.Algorithm,
             SpecName = stamped.Spec.Name,
             SpecFingerprint = stamped.Spec.FingerprintHex,
@@ -120,6 +112,26 @@ public sealed partial class ModelRegistry
         AddToIndex(index, entry, makeChampion);
         return entry;
     }
+
+    /// <summary>Writes a version's bytes to <c>{modelId}-v{version:D6}.{extension}</c>, atomically; returns the file name.</summary>
+    private string WriteVersion(string modelId, int version, string extension, byte[] bytes)
+    {
+        var file = string.Create(CultureInfo.InvariantCulture, $"{modelId}-v{version:D6}.{extension}");
+        WriteAtomically(Path.Combine(Directory, file), bytes);
+        return file;
+    }
+
+    /// <summary>The index entry of a version just written, with the fields every kind of model has.</summary>
+    private static RegistryEntry NewEntry(string label, string modelId, int version, string file, string? parent, DateTimeOffset createdUtc, TimeProvider time) => new()
+    {
+        Label = label,
+        ModelId = modelId,
+        Version = version,
+        File = file,
+        Parent = parent,
+        CreatedUtc = createdUtc,
+        PublishedUtc = time.GetUtcNow(),
+    };
 
     /// <summary>Points the champion at an already published version (a promotion or a rollback).</summary>
     public void SetChampion(string label)
