@@ -24,7 +24,7 @@ RUN apt-get update \
 WORKDIR /app
 COPY config/ /app/config/
 COPY models/default.cpm /app/models/default.cpm
-RUN mkdir -p /app/models/registry /app/state && chown -R app:app /app/models /app/state
+RUN mkdir -p /app/models/registry /app/models/winrate /app/state && chown -R app:app /app/models /app/state
 ENV ASPNETCORE_URLS=http://+:8080 \
     DOTNET_gcServer=1
 EXPOSE 8080
