@@ -129,6 +129,10 @@ public sealed class StatusApiTests : IClassFixture<BidderFixture>
         // The served model is named, and the policy's decision is listed with its reason.
         Assert.Contains(_fixture.Model.Info.Label, dom);
         Assert.Contains("did not beat the champion", dom);
+
+        // The live calibration section is drawn from /status.json (no calibration published here: the model serves as it is).
+        Assert.Contains("swapped in / refused", dom);
+        Assert.Contains("none: the model's own pCTRs", dom);
     }
 
     /// <summary>The data-points count the page's chart code set on an SVG (-1 when the chart never rendered).</summary>
