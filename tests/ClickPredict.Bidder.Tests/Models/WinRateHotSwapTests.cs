@@ -18,6 +18,9 @@ public sealed class WinRateHotSwapTests : IDisposable
     {
         _registryPath = Path.Combine(_factory.Directory, "winrate");
         _factory.Settings["Shading:RegistryPath"] = _registryPath;
+        // Only the test's CheckNow calls read the registry: a background poll could load a version between its
+        // publication and the test damaging its file (seen on CI: the second version served before it was corrupted).
+        _factory.Settings["Registry:PollIntervalMs"] = "600000";
         _factory.Publish(TestModels.Create(seed: 1));
     }
 
