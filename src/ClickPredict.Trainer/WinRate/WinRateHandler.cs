@@ -58,6 +58,13 @@ internal sealed class WinRateHandler : ConsumeHandler<string, byte[]>
                 BidEventBatch.SplitMessage(message.Key, message.Value, _batch);
                 foreach (var e in _batch)
                 {
+                    // Only first-price bids are learned: the others move the clock on, unread.
+                    if (BidEventPeek.TryRead(e.Event, out var auctionType, out var timeUnixMs) && auctionType != 1)
+                    {
+                        _join.Advance(timeUnixMs);
+                        continue;
+                    }
+
                     _join.Bid(EventSerializer.Deserialize<BidEvent>(e.Event));
                 }
             }
