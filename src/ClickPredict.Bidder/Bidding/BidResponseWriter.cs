@@ -53,8 +53,9 @@ internal sealed class BidResponseWriter
         _seatUtf8 = System.Text.Encoding.UTF8.GetBytes(seat);
     }
 
-    /// <summary>Upper bound of one bid's URLs and markup, for the stack buffers.</summary>
-    internal const int UrlBufferBytes = 1024;
+    /// <summary>Upper bound of one bid's three notice URLs (and, at the buffer's end, the fields they share) and of its markup, for the stack buffers.</summary>
+    internal const int UrlBufferBytes = 4096;
+    private const int FieldsBufferBytes = 256;
     internal const int AdmBufferBytes = 2048;
 
     [SkipLocalsInit]
@@ -120,9 +121,10 @@ internal sealed class BidResponseWriter
             w.WriteNumber(s_w, creative.Width);
             w.WriteNumber(s_h, creative.Height);
             w.WriteNumber(s_mtype, 1);
-            w.WriteString(s_nurl, NoticeUrl(NoticeKind.Win, ctx, bid, bidHex, url));
-            w.WriteString(s_burl, NoticeUrl(NoticeKind.Bill, ctx, bid, bidHex, url));
-            w.WriteString(s_lurl, NoticeUrl(NoticeKind.Loss, ctx, bid, bidHex, url));
+            var urls = NoticeUrls(ctx, bid, bidHex, url);
+            w.WriteString(s_nurl, url[urls.Win]);
+            w.WriteString(s_burl, url[urls.Bill]);
+            w.WriteString(s_lurl, url[urls.Loss]);
             w.WriteString(s_adm, Markup(ctx, bid, bidHex, adm));
             w.WriteEndObject();
         }
@@ -212,12 +214,13 @@ internal sealed class BidResponseWriter
             w.Write(creative.Height);
             w.WriteString("mtype"u8);
             w.Write(1);
+            var urls = NoticeUrls(ctx, bid, bidHex, url);
             w.WriteString("nurl"u8);
-            w.WriteString(NoticeUrl(NoticeKind.Win, ctx, bid, bidHex, url));
+            w.WriteString(url[urls.Win]);
             w.WriteString("burl"u8);
-            w.WriteString(NoticeUrl(NoticeKind.Bill, ctx, bid, bidHex, url));
+            w.WriteString(url[urls.Bill]);
             w.WriteString("lurl"u8);
-            w.WriteString(NoticeUrl(NoticeKind.Loss, ctx, bid, bidHex, url));
+            w.WriteString(url[urls.Loss]);
             w.WriteString("adm"u8);
             w.WriteString(Markup(ctx, bid, bidHex, adm));
         }
@@ -252,11 +255,13 @@ internal sealed class BidResponseWriter
     }
 
     /// <summary>
+    /// The bid's win, billing and loss URLs, one after another in <paramref name="buffer"/>:
     /// <c>{base}/win?cr=..&amp;b=..&amp;t=..&amp;p=..&amp;cu=..&amp;s=..&amp;price=${AUCTION_PRICE}&amp;mtw=${AUCTION_MIN_TO_WIN}</c>
-    /// (or <c>/bill</c>; <c>/loss</c> ends <c>&amp;loss=${AUCTION_LOSS}&amp;mtw=${AUCTION_MIN_TO_WIN}</c>): signed over the
-    /// notice kind, bid, creative, time, our price and currency.
+    /// (<c>/bill</c> the same; <c>/loss</c> ends <c>&amp;loss=${AUCTION_LOSS}&amp;mtw=${AUCTION_MIN_TO_WIN}</c>). The three share
+    /// one signature over the bid, creative, time, our price and currency (<see cref="NoticeSigner"/>), so the
+    /// bid costs one HMAC for them, and the price and time are formatted once.
     /// </summary>
-    private ReadOnlySpan<byte> NoticeUrl(NoticeKind kind, BidContext ctx, in PlacedBid bid, ReadOnlySpan<byte> bidHex, Span<byte> buffer)
+    private NoticeUrlRanges NoticeUrls(BidContext ctx, in PlacedBid bid, ReadOnlySpan<byte> bidHex, Span<byte> buffer)
     {
         var creative = bid.Creative;
         Span<byte> price = stackalloc byte[32];
@@ -265,25 +270,32 @@ internal sealed class BidResponseWriter
         var timeMs = ctx.ReceivedUtc.ToUnixTimeMilliseconds();
         var currency = ctx.BidCurrency.CodeUtf8;
 
-        var at = Append(buffer, 0, kind switch
-        {
-            NoticeKind.Win => creative.WinUrlPrefix,
-            NoticeKind.Bill => creative.BillUrlPrefix,
-            _ => creative.LossUrlPrefix,
-        });
-        at = Append(buffer, at, bidHex);
-        at = Append(buffer, at, "&t="u8);
-        Utf8Formatter.TryFormat(timeMs, buffer[at..], out var written);
+        // The fields after the path, signature included, are the same in all three: written once, copied twice.
+        var fields = buffer[^FieldsBufferBytes..];
+        var at = Append(fields, 0, bidHex);
+        at = Append(fields, at, "&t="u8);
+        Utf8Formatter.TryFormat(timeMs, fields[at..], out var written);
         at += written;
-        at = Append(buffer, at, "&p="u8);
-        at = Append(buffer, at, price);
-        at = Append(buffer, at, "&cu="u8);
-        at = Append(buffer, at, currency);
-        at = Append(buffer, at, "&s="u8);
-        NoticeSigner.Sign(ctx.Mac ??= _signer.CreateMac(), kind, bid.Id, creative.IdUtf8, timeMs, price, currency, buffer[at..]);
-        at += NoticeSigner.SignatureChars;
-        at = Append(buffer, at, kind == NoticeKind.Loss ? LossMacros : WinMacros);
-        return buffer[..at];
+        at = Append(fields, at, "&p="u8);
+        at = Append(fields, at, price);
+        at = Append(fields, at, "&cu="u8);
+        at = Append(fields, at, currency);
+        at = Append(fields, at, "&s="u8);
+        NoticeSigner.Sign(ctx.Mac ??= _signer.CreateMac(), NoticeKind.Win, bid.Id, creative.IdUtf8, timeMs, price, currency, fields[at..]);
+        fields = fields[..(at + NoticeSigner.SignatureChars)];
+
+        var win = NoticeUrl(buffer, 0, creative.WinUrlPrefix, fields, WinMacros);
+        var bill = NoticeUrl(buffer, win.End.Value, creative.BillUrlPrefix, fields, WinMacros);
+        var loss = NoticeUrl(buffer, bill.End.Value, creative.LossUrlPrefix, fields, LossMacros);
+        return new NoticeUrlRanges(win, bill, loss);
+    }
+
+    private static Range NoticeUrl(Span<byte> buffer, int start, ReadOnlySpan<byte> prefix, ReadOnlySpan<byte> fields, ReadOnlySpan<byte> macros)
+    {
+        var at = Append(buffer, start, prefix);
+        at = Append(buffer, at, fields);
+        at = Append(buffer, at, macros);
+        return start..at;
     }
 
     /// <summary>The creative's markup with its signed click URL (in an HTML attribute, so '&amp;' is escaped).</summary>
@@ -308,4 +320,7 @@ internal sealed class BidResponseWriter
         piece.CopyTo(buffer[at..]);
         return at + piece.Length;
     }
+
+    /// <summary>Where the win, billing and loss URLs are in the buffer <see cref="NoticeUrls"/> wrote them to.</summary>
+    private readonly record struct NoticeUrlRanges(Range Win, Range Bill, Range Loss);
 }

@@ -8,14 +8,26 @@ namespace ClickPredict.Bidder.Notices;
 
 /// <summary>
 /// Signs and checks the URLs we hand out (win, billing, loss, click): an HMAC-SHA256, truncated to 128
-/// bits and written base64url (22 characters), over the notice kind, the bid id, the creative, the
+/// bits and written base64url (22 characters), over the signature's scope, the bid id, the creative, the
 /// bid time and, for wins, bills and losses, our price and currency. A URL whose fields were changed or made
 /// up fails the check; comparison takes constant time.
 /// </summary>
+/// <remarks>
+/// Scopes: the exchange's three notices of a bid (win, billing, loss) share one signature, because they sign
+/// the same fields and go to the same party in the same response (a party that can read one holds all
+/// three), so one HMAC per bid serves them; the ledger, not the signature, keeps a bid from being both won
+/// and lost. The click URL has its own scope: it sits in the ad markup, where the page and the user can read
+/// it, so its signature must not pass for a notice. Bidders before the shared scope signed each notice kind
+/// on its own; <see cref="Verify"/> still accepts those, so notices of bids made before an upgrade are not
+/// refused as forged.
+/// </remarks>
 internal sealed class NoticeSigner
 {
     public const int SignatureBytes = 16;
     public const int SignatureChars = 22;
+
+    /// <summary>The scope byte of the signature shared by a bid's win, billing and loss notices.</summary>
+    public const byte ExchangeScope = (byte)'e';
 
     private static readonly System.Buffers.SearchValues<char> s_alphabet =
         System.Buffers.SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_");
@@ -35,7 +47,7 @@ internal sealed class NoticeSigner
     public void Sign(NoticeKind kind, UInt128 bidId, ReadOnlySpan<byte> creativeId, long bidTimeMs, ReadOnlySpan<byte> price, ReadOnlySpan<byte> currency, Span<byte> destination)
     {
         Span<byte> mac = stackalloc byte[HMACSHA256.HashSizeInBytes];
-        Mac(kind, bidId, creativeId, bidTimeMs, price, currency, mac);
+        Mac(ScopeOf(kind), bidId, creativeId, bidTimeMs, price, currency, mac);
         Base64Url.EncodeToUtf8(mac[..SignatureBytes], destination, out _, out _);
     }
 
@@ -45,7 +57,7 @@ internal sealed class NoticeSigner
     {
         ArgumentNullException.ThrowIfNull(hmac);
         Span<byte> data = stackalloc byte[DataLength(creativeId, price, currency)];
-        Data(kind, bidId, creativeId, bidTimeMs, price, currency, data);
+        Data(ScopeOf(kind), bidId, creativeId, bidTimeMs, price, currency, data);
         hmac.AppendData(data);
         Span<byte> mac = stackalloc byte[HMACSHA256.HashSizeInBytes];
         hmac.GetHashAndReset(mac);
@@ -67,25 +79,40 @@ internal sealed class NoticeSigner
         }
 
         Span<byte> mac = stackalloc byte[HMACSHA256.HashSizeInBytes];
-        Mac(kind, bidId, creativeId, bidTimeMs, price, currency, mac);
+        Mac(ScopeOf(kind), bidId, creativeId, bidTimeMs, price, currency, mac);
+        if (CryptographicOperations.FixedTimeEquals(mac[..SignatureBytes], given[..SignatureBytes]))
+        {
+            return true;
+        }
+
+        if (kind == NoticeKind.Click)
+        {
+            return false;
+        }
+
+        // Signed by a bidder from before the shared exchange scope: each notice kind on its own.
+        Mac((byte)kind, bidId, creativeId, bidTimeMs, price, currency, mac);
         return CryptographicOperations.FixedTimeEquals(mac[..SignatureBytes], given[..SignatureBytes]);
     }
 
+    /// <summary>What a signature of <paramref name="kind"/> covers: <see cref="ExchangeScope"/> for the exchange's notices, the click's own otherwise.</summary>
+    public static byte ScopeOf(NoticeKind kind) => kind == NoticeKind.Click ? (byte)NoticeKind.Click : ExchangeScope;
+
     [SkipLocalsInit]
-    private void Mac(NoticeKind kind, UInt128 bidId, ReadOnlySpan<byte> creativeId, long bidTimeMs, ReadOnlySpan<byte> price, ReadOnlySpan<byte> currency, Span<byte> mac)
+    private void Mac(byte scope, UInt128 bidId, ReadOnlySpan<byte> creativeId, long bidTimeMs, ReadOnlySpan<byte> price, ReadOnlySpan<byte> currency, Span<byte> mac)
     {
         Span<byte> data = stackalloc byte[DataLength(creativeId, price, currency)];
-        Data(kind, bidId, creativeId, bidTimeMs, price, currency, data);
+        Data(scope, bidId, creativeId, bidTimeMs, price, currency, data);
         HMACSHA256.HashData(_key, data, mac);
     }
 
     private static int DataLength(ReadOnlySpan<byte> creativeId, ReadOnlySpan<byte> price, ReadOnlySpan<byte> currency) =>
         1 + 16 + 8 + 3 + creativeId.Length + price.Length + currency.Length;
 
-    /// <summary>kind | bid id (16) | time (8) | each variable field length-prefixed, so no two field lists share bytes.</summary>
-    private static void Data(NoticeKind kind, UInt128 bidId, ReadOnlySpan<byte> creativeId, long bidTimeMs, ReadOnlySpan<byte> price, ReadOnlySpan<byte> currency, Span<byte> data)
+    /// <summary>scope | bid id (16) | time (8) | each variable field length-prefixed, so no two field lists share bytes.</summary>
+    private static void Data(byte scope, UInt128 bidId, ReadOnlySpan<byte> creativeId, long bidTimeMs, ReadOnlySpan<byte> price, ReadOnlySpan<byte> currency, Span<byte> data)
     {
-        data[0] = (byte)kind;
+        data[0] = scope;
         BinaryPrimitives.WriteUInt128LittleEndian(data[1..], bidId);
         BinaryPrimitives.WriteInt64LittleEndian(data[17..], bidTimeMs);
         var at = 25;
@@ -102,7 +129,7 @@ internal sealed class NoticeSigner
     }
 }
 
-/// <summary>What a signed URL is for; part of what is signed, so one kind's URL cannot pass for another's.</summary>
+/// <summary>What a signed URL is for; a click's signature cannot pass for a notice's, nor a notice's for a click's (<see cref="NoticeSigner.ScopeOf"/>).</summary>
 internal enum NoticeKind : byte
 {
     Win = (byte)'w',

@@ -75,11 +75,20 @@ public sealed class LossNoticeTests(BidderFixture fixture) : IClassFixture<Bidde
     }
 
     [Fact]
-    public async Task Loss_WinUrlSignaturePassedAsLoss_IsRefusedAsForged()
+    public async Task Loss_SharesTheNoticeSignature_AndAClickSignaturePassedAsLoss_IsRefusedAsForged()
     {
         var bid = await _client.BidOn(SimBodies.One(seed: 64));
-        var winSignature = System.Web.HttpUtility.ParseQueryString(new Uri("http://x" + NoticeUrls.Win(bid, 0.1m)).Query)["s"]!;
-        using var response = await _client.GetAsync(NoticeUrls.WithField(NoticeUrls.Loss(bid), "s", winSignature));
+        static string SignatureOf(string pathAndQuery) => System.Web.HttpUtility.ParseQueryString(new Uri("http://x" + pathAndQuery).Query)["s"]!;
+
+        // One HMAC per bid signs its win, billing and loss URLs (they go to the exchange together).
+        var lossSignature = SignatureOf(NoticeUrls.Loss(bid));
+        Assert.Equal(lossSignature, SignatureOf(NoticeUrls.Win(bid, 0.1m)));
+        Assert.Equal(lossSignature, SignatureOf(NoticeUrls.Bill(bid, 0.1m)));
+
+        // The click URL, readable in the markup, has its own: it passes for no loss notice.
+        var clickSignature = SignatureOf(NoticeUrls.Click(bid));
+        Assert.NotEqual(lossSignature, clickSignature);
+        using var response = await _client.GetAsync(NoticeUrls.WithField(NoticeUrls.Loss(bid), "s", clickSignature));
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
     }
 
