@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Text.Encodings.Web;
 using System.Text.Json;
 using ClickPredict.Bidder.Campaigns;
 using ClickPredict.Bidder.Models;
@@ -18,8 +17,9 @@ internal sealed class BidContext
 {
     private static readonly JsonWriterOptions s_writerOptions = new()
     {
-        // Ad markup is HTML: keep it readable (quotes and control characters are still escaped).
-        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        // Ad markup is HTML: keep it readable (quotes and control characters are still escaped); the same
+        // escaping as the creatives' pieces, which the response writer copies in already escaped.
+        Encoder = CreativePieces.JsonEncoder,
         SkipValidation = true,
     };
 

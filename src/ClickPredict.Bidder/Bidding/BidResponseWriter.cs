@@ -21,6 +21,8 @@ internal sealed class BidResponseWriter
     // On a loss notice: the loss reason code and the minimum bid to win.
     private static ReadOnlySpan<byte> LossMacros => "&loss=${AUCTION_LOSS}&mtw=${AUCTION_MIN_TO_WIN}"u8;
 
+    private static ReadOnlySpan<byte> Quote => "\""u8;
+
     private static readonly JsonEncodedText s_id = JsonEncodedText.Encode("id");
     private static readonly JsonEncodedText s_bidId = JsonEncodedText.Encode("bidid");
     private static readonly JsonEncodedText s_cur = JsonEncodedText.Encode("cur");
@@ -121,11 +123,17 @@ internal sealed class BidResponseWriter
             w.WriteNumber(s_w, creative.Width);
             w.WriteNumber(s_h, creative.Height);
             w.WriteNumber(s_mtype, 1);
-            var urls = NoticeUrls(ctx, bid, bidHex, url);
-            w.WriteString(s_nurl, url[urls.Win]);
-            w.WriteString(s_burl, url[urls.Bill]);
-            w.WriteString(s_lurl, url[urls.Loss]);
-            w.WriteString(s_adm, Markup(ctx, bid, bidHex, adm));
+            // Written raw: the creative's pieces are JSON-escaped at load and the bid's own fields (hex, digits,
+            // a currency code, base64url) need no escaping, so the writer does not scan a kilobyte per bid for it.
+            var urls = NoticeUrls(ctx, bid, bidHex, creative.Json, Quote, url);
+            w.WritePropertyName(s_nurl);
+            w.WriteRawValue(url[urls.Win], skipInputValidation: true);
+            w.WritePropertyName(s_burl);
+            w.WriteRawValue(url[urls.Bill], skipInputValidation: true);
+            w.WritePropertyName(s_lurl);
+            w.WriteRawValue(url[urls.Loss], skipInputValidation: true);
+            w.WritePropertyName(s_adm);
+            w.WriteRawValue(Markup(ctx, bid, bidHex, creative.Json, Quote, adm), skipInputValidation: true);
             w.WriteEndObject();
         }
 
@@ -214,7 +222,7 @@ internal sealed class BidResponseWriter
             w.Write(creative.Height);
             w.WriteString("mtype"u8);
             w.Write(1);
-            var urls = NoticeUrls(ctx, bid, bidHex, url);
+            var urls = NoticeUrls(ctx, bid, bidHex, creative.Raw, default, url);
             w.WriteString("nurl"u8);
             w.WriteString(url[urls.Win]);
             w.WriteString("burl"u8);
@@ -222,7 +230,7 @@ internal sealed class BidResponseWriter
             w.WriteString("lurl"u8);
             w.WriteString(url[urls.Loss]);
             w.WriteString("adm"u8);
-            w.WriteString(Markup(ctx, bid, bidHex, adm));
+            w.WriteString(Markup(ctx, bid, bidHex, creative.Raw, default, adm));
         }
 
         w.Flush();
@@ -261,7 +269,11 @@ internal sealed class BidResponseWriter
     /// one signature over the bid, creative, time, our price and currency (<see cref="NoticeSigner"/>), so the
     /// bid costs one HMAC for them, and the price and time are formatted once.
     /// </summary>
-    private NoticeUrlRanges NoticeUrls(BidContext ctx, in PlacedBid bid, ReadOnlySpan<byte> bidHex, Span<byte> buffer)
+    /// <remarks>
+    /// <c>pieces</c> are the creative's in the answer's encoding; <c>quote</c> is written before and after each URL
+    /// (a double quote for a raw JSON value, nothing for MessagePack).
+    /// </remarks>
+    private NoticeUrlRanges NoticeUrls(BidContext ctx, in PlacedBid bid, ReadOnlySpan<byte> bidHex, CreativePieces pieces, ReadOnlySpan<byte> quote, Span<byte> buffer)
     {
         var creative = bid.Creative;
         Span<byte> price = stackalloc byte[32];
@@ -284,26 +296,29 @@ internal sealed class BidResponseWriter
         NoticeSigner.Sign(ctx.Mac ??= _signer.CreateMac(), NoticeKind.Win, bid.Id, creative.IdUtf8, timeMs, price, currency, fields[at..]);
         fields = fields[..(at + NoticeSigner.SignatureChars)];
 
-        var win = NoticeUrl(buffer, 0, creative.WinUrlPrefix, fields, WinMacros);
-        var bill = NoticeUrl(buffer, win.End.Value, creative.BillUrlPrefix, fields, WinMacros);
-        var loss = NoticeUrl(buffer, bill.End.Value, creative.LossUrlPrefix, fields, LossMacros);
+        var win = NoticeUrl(buffer, 0, pieces.WinUrlPrefix, fields, WinMacros, quote);
+        var bill = NoticeUrl(buffer, win.End.Value, pieces.BillUrlPrefix, fields, WinMacros, quote);
+        var loss = NoticeUrl(buffer, bill.End.Value, pieces.LossUrlPrefix, fields, LossMacros, quote);
         return new NoticeUrlRanges(win, bill, loss);
     }
 
-    private static Range NoticeUrl(Span<byte> buffer, int start, ReadOnlySpan<byte> prefix, ReadOnlySpan<byte> fields, ReadOnlySpan<byte> macros)
+    private static Range NoticeUrl(Span<byte> buffer, int start, ReadOnlySpan<byte> prefix, ReadOnlySpan<byte> fields, ReadOnlySpan<byte> macros, ReadOnlySpan<byte> quote)
     {
-        var at = Append(buffer, start, prefix);
+        var at = Append(buffer, start, quote);
+        at = Append(buffer, at, prefix);
         at = Append(buffer, at, fields);
         at = Append(buffer, at, macros);
+        at = Append(buffer, at, quote);
         return start..at;
     }
 
-    /// <summary>The creative's markup with its signed click URL (in an HTML attribute, so '&amp;' is escaped).</summary>
-    private ReadOnlySpan<byte> Markup(BidContext ctx, in PlacedBid bid, ReadOnlySpan<byte> bidHex, Span<byte> buffer)
+    /// <summary>The creative's markup with its signed click URL (in an HTML attribute, so '&amp;' is escaped), between <paramref name="quote"/>s.</summary>
+    private ReadOnlySpan<byte> Markup(BidContext ctx, in PlacedBid bid, ReadOnlySpan<byte> bidHex, CreativePieces pieces, ReadOnlySpan<byte> quote, Span<byte> buffer)
     {
         var creative = bid.Creative;
         var timeMs = ctx.ReceivedUtc.ToUnixTimeMilliseconds();
-        var at = Append(buffer, 0, creative.AdmPrefix);
+        var at = Append(buffer, 0, quote);
+        at = Append(buffer, at, pieces.AdmPrefix);
         at = Append(buffer, at, bidHex);
         at = Append(buffer, at, "&amp;t="u8);
         Utf8Formatter.TryFormat(timeMs, buffer[at..], out var written);
@@ -311,7 +326,8 @@ internal sealed class BidResponseWriter
         at = Append(buffer, at, "&amp;s="u8);
         NoticeSigner.Sign(ctx.Mac ??= _signer.CreateMac(), NoticeKind.Click, bid.Id, creative.IdUtf8, timeMs, default, default, buffer[at..]);
         at += NoticeSigner.SignatureChars;
-        at = Append(buffer, at, creative.AdmSuffix);
+        at = Append(buffer, at, pieces.AdmSuffix);
+        at = Append(buffer, at, quote);
         return buffer[..at];
     }
 

@@ -22,12 +22,14 @@ internal sealed class Creative
         // Ids are URL-safe (the loader checks), so they go into URLs as they are. In the markup the
         // click URL sits in an HTML attribute, where '&' is written '&amp;'.
         var baseUrl = publicBaseUrl.TrimEnd('/');
-        WinUrlPrefix = Encoding.UTF8.GetBytes($"{baseUrl}/win?cr={model.Id}&b=");
-        BillUrlPrefix = Encoding.UTF8.GetBytes($"{baseUrl}/bill?cr={model.Id}&b=");
-        LossUrlPrefix = Encoding.UTF8.GetBytes($"{baseUrl}/loss?cr={model.Id}&b=");
-        AdmPrefix = Encoding.UTF8.GetBytes($"<a href=\"{baseUrl}/click?cr={model.Id}&amp;b=");
-        AdmSuffix = Encoding.UTF8.GetBytes(FormattableString.Invariant(
-            $"\" target=\"_blank\" rel=\"noopener\"><img src=\"{WebUtility.HtmlEncode(model.ImageUrl)}\" width=\"{model.W}\" height=\"{model.H}\" alt=\"{WebUtility.HtmlEncode(campaign.Advertiser.Name)}\" style=\"border:0\"></a>"));
+        Raw = CreativePieces.Raw(
+            Encoding.UTF8.GetBytes($"{baseUrl}/win?cr={model.Id}&b="),
+            Encoding.UTF8.GetBytes($"{baseUrl}/bill?cr={model.Id}&b="),
+            Encoding.UTF8.GetBytes($"{baseUrl}/loss?cr={model.Id}&b="),
+            Encoding.UTF8.GetBytes($"<a href=\"{baseUrl}/click?cr={model.Id}&amp;b="),
+            Encoding.UTF8.GetBytes(FormattableString.Invariant(
+                $"\" target=\"_blank\" rel=\"noopener\"><img src=\"{WebUtility.HtmlEncode(model.ImageUrl)}\" width=\"{model.W}\" height=\"{model.H}\" alt=\"{WebUtility.HtmlEncode(campaign.Advertiser.Name)}\" style=\"border:0\"></a>")));
+        Json = Raw.ToJson();
     }
 
     public int Index { get; }
@@ -49,17 +51,9 @@ internal sealed class Creative
 
     public AdCandidate Candidate { get; }
 
-    /// <summary><c>{base}/win?cr={id}&amp;b=</c>: the bid id and the signed rest follow.</summary>
-    public byte[] WinUrlPrefix { get; }
+    /// <summary>The notice URL and markup pieces as they are, for MessagePack answers.</summary>
+    public CreativePieces Raw { get; }
 
-    public byte[] BillUrlPrefix { get; }
-
-    /// <summary><c>{base}/loss?cr={id}&amp;b=</c>.</summary>
-    public byte[] LossUrlPrefix { get; }
-
-    /// <summary>The markup up to the click URL's bid id.</summary>
-    public byte[] AdmPrefix { get; }
-
-    /// <summary>The markup after the click URL.</summary>
-    public byte[] AdmSuffix { get; }
+    /// <summary>The same pieces escaped as JSON string content once, here, for JSON answers.</summary>
+    public CreativePieces Json { get; }
 }
