@@ -15,6 +15,15 @@ namespace ClickPredict.Core.Calibration;
 /// globally shifted pCTR, shrunk by <c>SegmentPriorClicks</c>. Decay is by examples or by event time.
 /// </summary>
 /// <remarks>
+/// <para>Shrinkage by evidence (<c>EvidenceShrinkage</c> = k): each shift <c>s</c> is multiplied by
+/// <c>max(0, 1 - k² v / s²)</c>, where <c>v = V / (E + a)²</c> is the variance the shift would have if the model
+/// were calibrated, <c>V</c> the decayed sum of <c>p(1 - p)</c> with squared weights (the variance of the decayed
+/// click count). A shift within k standard errors of 0 stays 0, so noise in a few clicks neither moves the
+/// predictions nor reorders rows over time; a shift the clicks clearly support is kept almost whole (at 10
+/// standard errors, 96% of it with k = 2). With k = 1 this is the empirical-Bayes posterior mean of the shift
+/// under a normal prior around 0 whose variance is estimated from the shift itself (<c>s² - v</c>).</para>
+/// </remarks>
+/// <remarks>
 /// <para>It is one object with one code path wherever calibration runs: <see cref="Training.OnlineTrainer"/>
 /// (the trainer service and <c>retrain-sim</c>) owns one for the serving model, and the progressive modes of
 /// <c>clickpredict evaluate</c> and <c>backtest</c> (<see cref="ProgressiveCalibration"/>) drive one over a
@@ -33,6 +42,7 @@ public sealed class LiveCalibration
     private double _tick = double.NaN;
     private double _clicks;
     private double _expected;
+    private double _variance;
     private double _weight;
     private double _lossLive;
     private double _lossServing;
@@ -70,7 +80,26 @@ public sealed class LiveCalibration
     public long Clicks { get; private set; }
 
     /// <summary>The global shift now (logit units).</summary>
-    public double GlobalShift => Clamp(Math.Log((_clicks + _options.PriorClicks) / (_expected + _options.PriorClicks)));
+    public double GlobalShift => Clamp(Shrink(_clicks, _expected, _variance, _options.PriorClicks, _options.EvidenceShrinkage));
+
+    /// <summary>The global shift before shrinkage by evidence (the log of recent observed over predicted clicks, with the prior).</summary>
+    public double UnshrunkGlobalShift => Clamp(Shrink(_clicks, _expected, _variance, _options.PriorClicks, 0));
+
+    /// <summary>
+    /// The shift <c>ln((clicks + prior) / (expected + prior))</c>, multiplied by <c>max(0, 1 - k² v / shift²)</c> with
+    /// <c>v = variance / (expected + prior)²</c>, the shift's variance when the predictions are calibrated (k = 0: unshrunk).
+    /// </summary>
+    public static double Shrink(double clicks, double expected, double variance, double prior, double k)
+    {
+        var shift = Math.Log((clicks + prior) / (expected + prior));
+        if (k == 0 || shift == 0)
+        {
+            return shift;
+        }
+
+        var noise = variance / ((expected + prior) * (expected + prior));
+        return shift * Math.Max(0, 1 - (k * k * noise / (shift * shift)));
+    }
 
     /// <summary>Recent (decayed) observed clicks over the model's predicted clicks; NaN before any example.</summary>
     public double ObservedOverPredicted => _expected > 0 ? _clicks / _expected : double.NaN;
@@ -121,6 +150,7 @@ public sealed class LiveCalibration
         _lossRaw += BinaryMetrics.LogLoss(p, clicked);
         _clicks += label;
         _expected += p;
+        _variance += p * (1 - p);
         var shifted = CalibrationShift.Apply(p, global);
         for (var i = 0; i < _found.Length; i++)
         {
@@ -128,6 +158,7 @@ public sealed class LiveCalibration
             {
                 segment.Clicks += label;
                 segment.Expected += shifted;
+                segment.Variance += shifted * (1 - shifted);
             }
         }
 
@@ -145,7 +176,7 @@ public sealed class LiveCalibration
             segment.DecayTo(_tick, _halfLife);
             if (segment.Expected > 0 || segment.Clicks > 0)
             {
-                segments.Add(new CalibrationSegment(segment.Field, segment.Value, segment.Shift(_options.SegmentPriorClicks)));
+                segments.Add(new CalibrationSegment(segment.Field, segment.Value, segment.Shift(_options.SegmentPriorClicks, _options.EvidenceShrinkage)));
             }
         }
 
@@ -179,7 +210,7 @@ public sealed class LiveCalibration
     {
         _segments.Clear();
         Array.Clear(_segmentCounts);
-        _clicks = _expected = _weight = _lossLive = _lossServing = _lossRaw = 0;
+        _clicks = _expected = _variance = _weight = _lossLive = _lossServing = _lossRaw = 0;
         Examples = Clicks = 0;
         Serving = CalibrationShift.Identity(_schema);
     }
@@ -193,6 +224,7 @@ public sealed class LiveCalibration
             var factor = Math.Pow(0.5, (tick - _tick) / _halfLife);
             _clicks *= factor;
             _expected *= factor;
+            _variance *= factor * factor;
             _weight *= factor;
             _lossLive *= factor;
             _lossServing *= factor;
@@ -224,7 +256,7 @@ public sealed class LiveCalibration
             if (segment is not null)
             {
                 segment.DecayTo(tick, _halfLife);
-                sum += segment.Shift(_options.SegmentPriorClicks);
+                sum += segment.Shift(_options.SegmentPriorClicks, _options.EvidenceShrinkage);
             }
 
             if (find)
@@ -236,7 +268,7 @@ public sealed class LiveCalibration
         return sum;
     }
 
-    /// <summary>A segment's decayed clicks and globally calibrated expected clicks, decayed lazily when touched.</summary>
+    /// <summary>A segment's decayed clicks, globally calibrated expected clicks and their variance, decayed lazily when touched.</summary>
     private sealed class Segment(string field, string value)
     {
         private double _tick = double.NaN;
@@ -249,7 +281,9 @@ public sealed class LiveCalibration
 
         public double Expected { get; set; }
 
-        public double Shift(double prior) => Math.Log((Clicks + prior) / (Expected + prior));
+        public double Variance { get; set; }
+
+        public double Shift(double prior, double k) => LiveCalibration.Shrink(Clicks, Expected, Variance, prior, k);
 
         public void DecayTo(double tick, double halfLife)
         {
@@ -258,6 +292,7 @@ public sealed class LiveCalibration
                 var factor = Math.Pow(0.5, (tick - _tick) / halfLife);
                 Clicks *= factor;
                 Expected *= factor;
+                Variance *= factor * factor;
             }
 
             _tick = double.IsNaN(_tick) ? tick : Math.Max(_tick, tick);
