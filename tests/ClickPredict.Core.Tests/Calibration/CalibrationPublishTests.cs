@@ -96,6 +96,11 @@ public sealed class CalibrationPublishTests : IDisposable
         Assert.Null(registry.ReadIndex().ChampionEntry!.Calibration);
         Assert.Equal(0, trainer.Scheduler!.Recalibrations);
         Assert.Equal(0, trainer.Calibration!.Serving.Global);
+
+        // The decision log keeps each run of refusals as one line with a count: every refusal is accounted for, in fewer lines.
+        var logged = registry.ReadDecisions().Where(d => d.Reasons.Contains("trigger recalibrate")).ToList();
+        Assert.Equal(recalibrations.Count, logged.Sum(d => d.Repeats + 1));
+        Assert.True(logged.Count < recalibrations.Count, $"{logged.Count} lines for {recalibrations.Count} refusals");
     }
 
     [Theory]
