@@ -29,7 +29,7 @@ public sealed partial class OnlineTrainer
         {
             // No retrain due: perhaps recalibrate only.
             return _calibration is not null && _championCalibratable && scheduler.CheckCalibration(now, _calibration, out var calibration) is { } recalibration
-                ? new TrainerRound(recalibration, null, calibration)
+                ? new TrainerRound(recalibration, null, NamingTheChampion(calibration))
                 : null;
         }
 
@@ -47,6 +47,7 @@ public sealed partial class OnlineTrainer
         PolicyOrThrow().Published(stored, DateTimeOffset.FromUnixTimeMilliseconds(_clockMs), publishCpuSeconds);
         _calibration?.Reset();
         _championCalibratable = true;
+        _championChecksum = null;
         _cpuSincePublish = 0;
         _cpuMark = _meter.CpuSeconds();
         _wallMark = _meter.WallSeconds();
@@ -73,6 +74,11 @@ public sealed partial class OnlineTrainer
             ? string.Create(CultureInfo.InvariantCulture, $"{name}/{p.Key}:{p.Value}")
             : string.Create(CultureInfo.InvariantCulture, $"{name}/{p.Key}:{from.GetValueOrDefault(p.Key, p.Value)}-{p.Value}")));
     }
+
+    /// <summary>A calibration of a champion outside the registry carries its file's checksum, which names it there.</summary>
+    private CalibrationShift? NamingTheChampion(CalibrationShift? calibration) =>
+        calibration is null || _championChecksum is null ? calibration
+            : new CalibrationShift(calibration.Schema, calibration.Global, calibration.Segments, calibration.MaxShift, calibration.Info with { ModelChecksum = _championChecksum });
 
     /// <summary>The candidate with what a registry keeps of it: training data, the round's figures, its cost, and the decision as notes.</summary>
     private LogisticModel WithLineage(LogisticModel candidate, RetrainDecision decision)

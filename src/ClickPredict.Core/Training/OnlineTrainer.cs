@@ -41,6 +41,7 @@ public sealed partial class OnlineTrainer
     private readonly bool _direct;
     private HoldoutBuffer.ReleasedEntry _released;
     private bool _championCalibratable = true;
+    private string? _championChecksum;
     private long _nextCheckMs;
     private long _clockMs;
     private double _cpuSincePublish;
@@ -239,14 +240,16 @@ public sealed partial class OnlineTrainer
 
     /// <summary>
     /// Sets the champion (at start, or when the registry's champion changed under us: a rollback). A champion
-    /// that is not in the registry (a shipped default file) is not <paramref name="calibratable"/>: no calibration
-    /// can be published beside it, so no recalibrate-only round runs until a published model serves.
+    /// that is not in the registry (a shipped default file) is calibrated when its file's checksum is given
+    /// (<paramref name="modelChecksum"/>: the calibrations name it with that), and else not <paramref name="calibratable"/>:
+    /// no recalibrate-only round runs until a published model serves.
     /// </summary>
-    public void SetChampion(LogisticModel? champion, bool calibratable = true)
+    public void SetChampion(LogisticModel? champion, bool calibratable = true, string? modelChecksum = null)
     {
         PolicyOrThrow().SetChampion(champion);
         _calibration?.Reset();
         _championCalibratable = calibratable;
+        _championChecksum = modelChecksum;
     }
 
     /// <summary>Takes a new policy (a configuration reload); the schedule's book-keeping is kept.</summary>

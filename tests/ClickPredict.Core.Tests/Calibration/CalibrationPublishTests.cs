@@ -83,6 +83,52 @@ public sealed class CalibrationPublishTests : IDisposable
         Assert.True(trainer.Scheduler.RecalibrationCpuSeconds >= 0);
     }
 
+    /// <summary>
+    /// The shipped default file serves (nothing published yet): the trainer calibrates it too, and its recalibrations
+    /// go into the index's default calibration, named by the file's label and checksum, numbered per file; once a
+    /// model is published, the default's calibration is refused (the champion is in the registry now).
+    /// </summary>
+    [Fact]
+    public void Decide_DefaultFileServes_ItsCalibrationIsPublishedNamedByTheFilesChecksum()
+    {
+        var registry = new ModelRegistry(_dir);
+        var path = Path.Combine(_dir, "default.cpm");
+        Directory.CreateDirectory(_dir);
+        ModelFile.Save(LogisticModel.CreateSparse(new ModelInfo { ModelId = "ctr-default", Version = 1 }, s_spec, -3.2, [1], [0.1f]), path);
+        var checksum = ModelFile.ReadChecksum(path);
+        Assert.Matches("^[0-9a-f]{16}$", checksum);
+        var policy = new RetrainPolicyOptions { MinNewExamples = 1_000_000, IntervalSeconds = 1e9, DegradationThreshold = 0, DriftPsiThreshold = 0, RecalibrateIntervalSeconds = 10, RecalibrateMinExamples = 500 };
+        var options = new OnlineTrainerOptions { HoldoutExamples = 200, CheckIntervalMs = 0, CheckEveryExamples = 250, Calibration = new LiveCalibrationOptions { HalfLifeExamples = 1000 } };
+        var trainer = new OnlineTrainer(s_spec, options, policy, meter: TrainingMeter.Frozen);
+        trainer.SetChampion(ModelFile.Load(path), calibratable: true, modelChecksum: checksum);
+        var random = new Random(9);
+        var published = 0;
+        foreach (var (values, clicked, time) in OnlineTrainerTests.Stream(6000))
+        {
+            // The default model predicts about 4%; a tenth of its clicks happen.
+            trainer.Observe(values, clicked && random.NextDouble() < 0.1, time);
+            if (trainer.CheckDue && trainer.Decide() is { Calibration: not null } round)
+            {
+                Assert.Equal(checksum, round.Calibration.Info.ModelChecksum);
+                RegistryRounds.PublishCalibration(registry, trainer, round);
+                published++;
+            }
+        }
+
+        Assert.True(published >= 1, "no recalibration was published");
+        var entry = registry.ReadIndex().DefaultCalibration!;
+        Assert.Equal(("ctr-default@1", checksum, published), (entry.Model, entry.ModelChecksum, entry.Calibration.Version));
+        Assert.True(entry.Calibration.GlobalShift < 0, $"shift {entry.Calibration.GlobalShift}");
+        Assert.Equal(published, registry.LoadDefaultCalibration("ctr-default@1", checksum)!.Info.Version);
+        Assert.Null(registry.LoadDefaultCalibration("ctr-default@1", "0123456789abcdef"));
+
+        var other = new CalibrationShift(s_spec.Schema, 0.1, [], 3, new CalibrationInfo { Model = "ctr-default@1", ModelChecksum = "0123456789abcdef" });
+        Assert.Equal(1, registry.PublishCalibration(other, null).Stored.Info.Version);
+        Assert.Throws<RegistryException>(() => registry.PublishCalibration(new CalibrationShift(s_spec.Schema, 0, [], 3, new CalibrationInfo { Model = "ctr-default@1", ModelChecksum = "../../escape" }), null));
+        registry.Publish(LogisticModel.CreateSparse(new ModelInfo { ModelId = "ctr" }, s_spec, -3, [1], [0.5f]), "first");
+        Assert.Throws<RegistryException>(() => registry.PublishCalibration(other, null));
+    }
+
     /// <summary>A gate nothing passes (the calibration must be 90% better than the one serving): every recalibration is refused and none is published.</summary>
     [Fact]
     public void Decide_CalibrationFailsItsGate_IsRefusedAndNothingIsPublished()
