@@ -1,5 +1,6 @@
 using System.Globalization;
 using ClickPredict.Core.Calibration;
+using ClickPredict.Core.Features;
 using ClickPredict.Core.Model;
 
 namespace ClickPredict.Core.Training;
@@ -39,13 +40,23 @@ public sealed partial class OnlineTrainer
     /// <summary>
     /// Records that <paramref name="stored"/> (the candidate as its registry stamped it: version, parent) is
     /// published and the champion now; <paramref name="publishCpuSeconds"/> (writing it out, on
-    /// <see cref="Meter"/>) is charged to the round.
+    /// <see cref="Meter"/>) is charged to the round. The new champion's calibration starts from the held-out
+    /// examples (the most recent, which it did not learn), scored by it in arrival order: a model trained on a
+    /// rate that has since moved is corrected from its first recalibration, not after a half-life of new examples.
     /// </summary>
     public void Published(LogisticModel stored, double publishCpuSeconds = 0)
     {
         ArgumentNullException.ThrowIfNull(stored);
         PolicyOrThrow().Published(stored, DateTimeOffset.FromUnixTimeMilliseconds(_clockMs), publishCpuSeconds);
         _calibration?.Reset();
+        if (_calibration is { } calibration && stored.Spec.Fingerprint == Spec.Fingerprint)
+        {
+            // Held examples keep hashed indices only: they calibrate the global shift (no segment values).
+            _noValues ??= new FieldValues(Spec.Schema);
+            var values = _noValues;
+            _holdout.Score(stored, (p, clicked, time) => calibration.Observe(p, values, clicked, time));
+        }
+
         _championCalibratable = true;
         _championChecksum = null;
         _cpuSincePublish = 0;

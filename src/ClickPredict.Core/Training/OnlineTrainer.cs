@@ -42,6 +42,7 @@ public sealed partial class OnlineTrainer
     private HoldoutBuffer.ReleasedEntry _released;
     private bool _championCalibratable = true;
     private string? _championChecksum;
+    private FieldValues? _noValues;
     private long _nextCheckMs;
     private long _clockMs;
     private double _cpuSincePublish;

@@ -129,6 +129,40 @@ public sealed class CalibrationPublishTests : IDisposable
         Assert.Throws<RegistryException>(() => registry.PublishCalibration(other, null));
     }
 
+    /// <summary>
+    /// The rate drops just before a retrain: the candidate learned the old rate and over-predicts on the held-out
+    /// examples (the most recent, which it did not learn). Its calibration starts from them when it is published:
+    /// it has already seen every held example and shifts down, before any example arrives after the publish.
+    /// </summary>
+    [Fact]
+    public void Published_NewChampion_StartsItsCalibrationFromTheHeldOutExamples()
+    {
+        var options = new OnlineTrainerOptions { HoldoutExamples = 600, CheckIntervalMs = 0, CheckEveryExamples = 100, Calibration = new LiveCalibrationOptions { HalfLifeExamples = 1000 } };
+        var policy = new RetrainPolicyOptions { MinNewExamples = 3000, IntervalSeconds = 1, DegradationThreshold = 0, DriftPsiThreshold = 0, MinWeightChange = 0 };
+        var trainer = new OnlineTrainer(s_spec, options, policy, meter: TrainingMeter.Frozen);
+        var random = new Random(21);
+        var stream = OnlineTrainerTests.Stream(3000);
+        LogisticModel? published = null;
+        for (var i = 0; i < stream.Length && published is null; i++)
+        {
+            var (values, clicked, time) = stream[i];
+            // From example 2400 on (the last 600, all held out at the round) a tenth of the clicks happen.
+            trainer.Observe(values, clicked && (i < 2400 || random.NextDouble() < 0.1), time, 0, i);
+            if (trainer.CheckDue && trainer.Decide() is { Candidate: { } candidate } round)
+            {
+                RegistryRounds.PublishInMemory(trainer, round);
+                published = candidate;
+            }
+        }
+
+        Assert.NotNull(published);
+        var calibration = trainer.Calibration!;
+        Assert.Equal(trainer.Held, calibration.Examples);
+        Assert.True(calibration.ObservedOverPredicted < 0.5, $"observed over predicted {calibration.ObservedOverPredicted}");
+        Assert.True(calibration.GlobalShift < -0.5, $"shift {calibration.GlobalShift}");
+        Assert.Equal(0, calibration.Serving.Global);
+    }
+
     /// <summary>A gate nothing passes (the calibration must be 90% better than the one serving): every recalibration is refused and none is published.</summary>
     [Fact]
     public void Decide_CalibrationFailsItsGate_IsRefusedAndNothingIsPublished()

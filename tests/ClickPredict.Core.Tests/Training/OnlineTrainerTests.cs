@@ -63,7 +63,8 @@ public class OnlineTrainerTests
 
     /// <summary>
     /// With calibration on, the trainer's calibrated score is exactly what a <see cref="LiveCalibration"/> fed the
-    /// champion's scores gives (one code path), and a newly published champion starts the calibration afresh.
+    /// champion's scores gives (one code path), and a newly published champion starts the calibration afresh from
+    /// the held-out examples, scored by it (their hashed indices only: the global shift, no segment values).
     /// </summary>
     [Fact]
     public void Observe_WithCalibration_CalibratesTheChampionScoreAndResetsOnPublish()
@@ -73,8 +74,10 @@ public class OnlineTrainerTests
         var trainer = new OnlineTrainer(s_spec, options, new RetrainPolicyOptions { MinNewExamples = 200, IntervalSeconds = 1e6, MinImprovement = 0, MinWeightChange = 0 }, meter: TrainingMeter.Frozen);
         var reference = new LiveCalibration(s_spec.Schema, calibrationOptions);
         var published = 0;
+        var seen = new List<(FieldValues Values, bool Clicked, long Time)>();
         foreach (var (values, clicked, time) in Stream(1500))
         {
+            seen.Add((values, clicked, time));
             var score = trainer.Observe(values, clicked, time);
             if (double.IsNaN(score.Champion))
             {
@@ -88,8 +91,15 @@ public class OnlineTrainerTests
             if (trainer.CheckDue && trainer.Decide() is { Candidate: not null } round)
             {
                 RegistryRounds.PublishInMemory(trainer, round);
-                Assert.Equal(0, trainer.Calibration!.Examples);
+                Assert.Equal(trainer.Held, trainer.Calibration!.Examples);
                 reference.Reset();
+                var none = new FieldValues(s_spec.Schema);
+                foreach (var (heldValues, heldClicked, heldTime) in seen.TakeLast(trainer.Held))
+                {
+                    reference.Observe(round.Candidate.Predict(heldValues), none, heldClicked, heldTime);
+                }
+
+                Assert.Equal(reference.GlobalShift, trainer.Calibration.GlobalShift);
                 published++;
             }
         }
