@@ -67,6 +67,8 @@ public class DemoCalibrationTests
         Assert.Equal(5, summary.WithinTenPercentAfterSeconds);
         Assert.Equal([10.0], summary.RecoverySeconds);
         Assert.Equal([false, false, false, true], summary.Windows.Select(w => w.ByPublishedModel));
+        Assert.Equal(["ctr-default@1"], summary.Windows[0].Models);
+        Assert.Equal(["ctr@1"], summary.Windows[3].Models);
         Assert.True(summary.FasterThanRetrainInterval);
 
         buckets.Clear();

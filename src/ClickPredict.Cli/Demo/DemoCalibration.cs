@@ -61,6 +61,7 @@ internal sealed record DemoCalibration
         var published = false;
         long impressions = 0, clicks = 0;
         double predicted = 0;
+        var models = new List<string>();
         foreach (var bucket in series.OrderBy(b => b.StartUnixMs))
         {
             if (bucket.Impressions == 0 || bucket.MeanPctr is not { } mean)
@@ -75,6 +76,11 @@ internal sealed record DemoCalibration
             impressions += bucket.Impressions;
             clicks += bucket.Clicks;
             predicted += mean * bucket.Impressions;
+            if (bucket.Model is { } label && !models.Contains(label))
+            {
+                models.Add(label);
+            }
+
             if (clicks >= MinClicks)
             {
                 windows.Add(new CalibrationWindowSummary
@@ -86,7 +92,9 @@ internal sealed record DemoCalibration
                     MeanPctr = predicted / impressions,
                     ObservedCtr = (double)clicks / impressions,
                     ByPublishedModel = published,
+                    Models = [.. models],
                 });
+                models.Clear();
                 from = null;
                 impressions = clicks = 0;
                 predicted = 0;
@@ -146,6 +154,9 @@ internal sealed record CalibrationWindowSummary
 
     /// <summary>Whether the window started after the trainer's first published model served (before it, the shipped default file served).</summary>
     public bool ByPublishedModel { get; init; }
+
+    /// <summary>The models that served in it, oldest first.</summary>
+    public IReadOnlyList<string> Models { get; init; } = [];
 
     /// <summary>Mean served pCTR over observed CTR: 1 is calibrated.</summary>
     public double Calibration => MeanPctr / ObservedCtr;

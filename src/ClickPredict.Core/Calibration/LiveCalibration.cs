@@ -211,8 +211,70 @@ public sealed class LiveCalibration
         _segments.Clear();
         Array.Clear(_segmentCounts);
         _clicks = _expected = _variance = _weight = _lossLive = _lossServing = _lossRaw = 0;
+        _tick = double.NaN;
+        _count = 0;
         Examples = Clicks = 0;
         Serving = CalibrationShift.Identity(_schema);
+    }
+
+    /// <summary>Where it stands, for a checkpoint, naming the champion it calibrates.</summary>
+    public LiveCalibrationState Export(string? model, string? modelChecksum) => new()
+    {
+        Model = model,
+        ModelChecksum = modelChecksum,
+        Tick = _tick,
+        Count = _count,
+        Examples = Examples,
+        Clicks = Clicks,
+        DecayedClicks = _clicks,
+        Expected = _expected,
+        Variance = _variance,
+        Weight = _weight,
+        LossLive = _lossLive,
+        LossServing = _lossServing,
+        LossRaw = _lossRaw,
+        Segments = [.. _segments.Values.Select(s => new LiveCalibrationSegmentState
+        {
+            Field = s.Field,
+            Value = s.Value,
+            Clicks = s.Clicks,
+            Expected = s.Expected,
+            Variance = s.Variance,
+            Tick = s.Tick,
+        })],
+    };
+
+    /// <summary>
+    /// Goes on from <paramref name="state"/> (saved by <see cref="Export"/> for the same champion); the serving
+    /// calibration stays as it is. Segments of fields it does not segment by (the options changed) are dropped.
+    /// </summary>
+    public void Restore(LiveCalibrationState state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        Reset();
+        _tick = state.Tick;
+        _count = state.Count;
+        Examples = state.Examples;
+        Clicks = state.Clicks;
+        _clicks = state.DecayedClicks;
+        _expected = state.Expected;
+        _variance = state.Variance;
+        _weight = state.Weight;
+        _lossLive = state.LossLive;
+        _lossServing = state.LossServing;
+        _lossRaw = state.LossRaw;
+        foreach (var saved in state.Segments)
+        {
+            var slot = _schema.TryGetField(saved.Field, out var field) ? Array.IndexOf(_segmentFields, field.Index) : -1;
+            var key = slot < 0 ? 0 : CalibrationShift.Key(field!.Index, Encoding.UTF8.GetBytes(saved.Value));
+            if (slot < 0 || _segmentCounts[slot] >= _options.MaxSegments || _segments.ContainsKey(key))
+            {
+                continue;
+            }
+
+            _segments.Add(key, new Segment(saved.Field, saved.Value) { Clicks = saved.Clicks, Expected = saved.Expected, Variance = saved.Variance, Tick = saved.Tick });
+            _segmentCounts[slot]++;
+        }
     }
 
     private double Clamp(double shift) => Math.Clamp(shift, -_options.MaxShift, _options.MaxShift);
@@ -271,7 +333,6 @@ public sealed class LiveCalibration
     /// <summary>A segment's decayed clicks, globally calibrated expected clicks and their variance, decayed lazily when touched.</summary>
     private sealed class Segment(string field, string value)
     {
-        private double _tick = double.NaN;
 
         public string Field { get; } = field;
 
@@ -283,19 +344,22 @@ public sealed class LiveCalibration
 
         public double Variance { get; set; }
 
+        /// <summary>The decay clock it was last decayed to (NaN before any example).</summary>
+        public double Tick { get; set; } = double.NaN;
+
         public double Shift(double prior, double k) => LiveCalibration.Shrink(Clicks, Expected, Variance, prior, k);
 
         public void DecayTo(double tick, double halfLife)
         {
-            if (!double.IsNaN(_tick) && tick > _tick)
+            if (!double.IsNaN(Tick) && tick > Tick)
             {
-                var factor = Math.Pow(0.5, (tick - _tick) / halfLife);
+                var factor = Math.Pow(0.5, (tick - Tick) / halfLife);
                 Clicks *= factor;
                 Expected *= factor;
                 Variance *= factor * factor;
             }
 
-            _tick = double.IsNaN(_tick) ? tick : Math.Max(_tick, tick);
+            Tick = double.IsNaN(Tick) ? tick : Math.Max(Tick, tick);
         }
     }
 }

@@ -49,6 +49,7 @@ public sealed partial class OnlineTrainer
         ArgumentNullException.ThrowIfNull(stored);
         PolicyOrThrow().Published(stored, DateTimeOffset.FromUnixTimeMilliseconds(_clockMs), publishCpuSeconds);
         _calibration?.Reset();
+        _calibratedUpTo = null;
         if (_calibration is { } calibration && stored.Spec.Fingerprint == Spec.Fingerprint)
         {
             // Held examples keep hashed indices only: they calibrate the global shift (no segment values).

@@ -108,6 +108,50 @@ public class OnlineTrainerTests
         Assert.True(trainer.Calibration!.Examples > 1000);
     }
 
+    /// <summary>
+    /// The calibration goes into the checkpoint with the champion it calibrates: a restart that replays the held
+    /// examples from the covered offsets does not observe them twice, and from there scores exactly as the trainer
+    /// that never stopped. A restart under another champion starts its calibration afresh.
+    /// </summary>
+    [Fact]
+    public void Export_WithCalibration_RestartGoesOnFromTheCheckpointedCalibration()
+    {
+        var options = new OnlineTrainerOptions { HoldoutExamples = 200, CheckIntervalMs = 0, CheckEveryExamples = 1_000_000, Calibration = new LiveCalibrationOptions { HalfLifeExamples = 300, SegmentFields = ["device.type"] } };
+        var policy = new RetrainPolicyOptions { MinNewExamples = 1_000_000 };
+        var champion = LogisticModel.CreateSparse(new ModelInfo { ModelId = "ctr", Version = 3 }, s_spec, -2.5, [1], [0.2f]);
+        var stream = Stream(2500);
+        var whole = new OnlineTrainer(s_spec, options, policy, meter: TrainingMeter.Frozen);
+        whole.SetChampion(champion);
+        var first = new OnlineTrainer(s_spec, options, policy, meter: TrainingMeter.Frozen);
+        first.SetChampion(champion);
+        for (var i = 0; i < 1500; i++)
+        {
+            whole.Observe(stream[i].Values, stream[i].Clicked, stream[i].TimeMs, 0, i);
+            first.Observe(stream[i].Values, stream[i].Clicked, stream[i].TimeMs, 0, i);
+        }
+
+        var state = first.Export();
+        Assert.Equal(("ctr@3", 1500L), (state.Calibration!.Model, state.Calibration.Examples));
+        Assert.NotEmpty(state.Calibration.Segments);
+        var second = new OnlineTrainer(s_spec, options, policy, state, TrainingMeter.Frozen);
+        second.SetChampion(champion);
+        Assert.Equal(first.Calibration!.GlobalShift, second.Calibration!.GlobalShift);
+        for (var i = (int)state.Offsets[0]; i < stream.Length; i++)
+        {
+            var resumed = second.Observe(stream[i].Values, stream[i].Clicked, stream[i].TimeMs, 0, i);
+            Assert.Equal(i < 1500 ? double.NaN : whole.Observe(stream[i].Values, stream[i].Clicked, stream[i].TimeMs, 0, i).Calibrated, resumed.Calibrated);
+        }
+
+        Assert.Equal(whole.Calibration!.Examples, second.Calibration.Examples);
+        Assert.Equal(whole.Calibration.GlobalShift, second.Calibration.GlobalShift);
+
+        var other = new OnlineTrainer(s_spec, options, policy, state, TrainingMeter.Frozen);
+        other.SetChampion(champion.WithInfo(champion.Info with { Version = 4 }));
+        Assert.Equal(0, other.Calibration!.Examples);
+        other.Observe(stream[1300].Values, stream[1300].Clicked, stream[1300].TimeMs, 0, 1300);
+        Assert.Equal(1, other.Calibration.Examples);
+    }
+
     private static void Feed(OnlineTrainer trainer, (FieldValues Values, bool Clicked, long TimeMs)[] examples, int firstOffset)
     {
         for (var i = 0; i < examples.Length; i++)
