@@ -5,9 +5,10 @@ namespace ClickPredict.Cli.Tests;
 public class DemoCalibrationTests
 {
     /// <summary>
-    /// Buckets pool into windows of at least 100 clicks; the default model's windows (over-predicting 1.5x) do not
-    /// count towards recoveries, the published models' do: one excursion to 0.7 that is back within 10% two
-    /// 5-second windows later is a 10-second recovery, under a 15-second retrain interval.
+    /// Buckets pool into windows of at least 100 clicks; the first windows, before the calibration was ever within
+    /// 10% (the default model over-predicting 1.5x from the start), are the cold start, not an excursion: one
+    /// excursion to 0.7 that is back within 10% two 5-second windows later is a 10-second recovery, under a
+    /// 15-second retrain interval.
     /// </summary>
     [Fact]
     public void From_PoolsBucketsAndTimesEachRecoveryIntoTheTenPercentBand()
@@ -45,5 +46,39 @@ public class DemoCalibrationTests
         var late = DemoCalibration.From(buckets, 5, new DemoSettings { RetrainIntervalSeconds = 15 });
         Assert.Equal(30, late.OpenExcursionSeconds);
         Assert.False(late.FasterThanRetrainInterval);
+    }
+
+    /// <summary>
+    /// The shipped default file is calibrated too: once within the band, its excursions count like any model's; a
+    /// run never within the band has no recovery, every window unrecovered and its whole length open.
+    /// </summary>
+    [Fact]
+    public void From_DefaultModelExcursionsCount_AndARunNeverInTheBandIsAllOpen()
+    {
+        var buckets = new List<StatusBucket>();
+        void Add(int second, string model, double meanPctr) =>
+            buckets.Add(new StatusBucket(1_000_000 + (second * 1000L), 0, 0, null, null, 1000, 100, null, null, model, meanPctr));
+
+        Add(0, "ctr-default@1", 0.1);
+        Add(5, "ctr-default@1", 0.13);
+        Add(10, "ctr-default@1", 0.102);
+        Add(15, "ctr@1", 0.1);
+        var summary = DemoCalibration.From(buckets, 5, new DemoSettings { RetrainIntervalSeconds = 60 });
+        Assert.Equal(5, summary.WithinTenPercentAfterSeconds);
+        Assert.Equal([10.0], summary.RecoverySeconds);
+        Assert.Equal([false, false, false, true], summary.Windows.Select(w => w.ByPublishedModel));
+        Assert.Equal(["ctr-default@1"], summary.Windows[0].Models);
+        Assert.Equal(["ctr@1"], summary.Windows[3].Models);
+        Assert.True(summary.FasterThanRetrainInterval);
+
+        buckets.Clear();
+        Add(0, "ctr-default@1", 0.15);
+        Add(5, "ctr-default@1", 0.13);
+        var never = DemoCalibration.From(buckets, 5, new DemoSettings { RetrainIntervalSeconds = 60 });
+        Assert.Null(never.WithinTenPercentAfterSeconds);
+        Assert.Empty(never.RecoverySeconds);
+        Assert.Equal(2, never.UnrecoveredWindows);
+        Assert.Equal(10, never.OpenExcursionSeconds);
+        Assert.False(never.FasterThanRetrainInterval);
     }
 }

@@ -10,8 +10,9 @@ namespace ClickPredict.Bidder.Models;
 /// <summary>
 /// Hot-swaps the calibration the trainer publishes beside the champion (<see cref="RegistryEntry.Calibration"/>)
 /// without reloading the model: <see cref="ModelWatcher"/> calls <see cref="Check"/> after each look at the
-/// registry. A calibration file that is corrupt, for another model or schema, or shifts by a creative's field
-/// (the bidder calibrates with request fields) is refused, counted and logged, and the one serving stays.
+/// registry. A calibration file that is corrupt, for another model (label, or file checksum for the shipped
+/// default file) or schema, or shifts by a creative's field (the bidder calibrates with request fields) is
+/// refused, counted and logged, and the one serving stays.
 /// </summary>
 internal sealed class CalibrationLoader
 {
@@ -19,6 +20,7 @@ internal sealed class CalibrationLoader
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private string? _seen;
+    private (ServingModel? Model, string? Checksum) _checksummed;
 
     public CalibrationLoader(CalibrationHolder holder, TimeProvider time, ILogger logger)
     {
@@ -27,32 +29,46 @@ internal sealed class CalibrationLoader
         _logger = logger;
     }
 
-    /// <summary>Serves the calibration the registry names for <paramref name="model"/>, when it is new; true when one went into service.</summary>
+    /// <summary>
+    /// Serves the calibration the registry names for <paramref name="model"/>, when it is new; true when one went
+    /// into service. The shipped default file, outside the registry, gets the index's default calibration when it
+    /// names the file's label and checksum.
+    /// </summary>
     public bool Check(ModelRegistry registry, ServingModel? model)
     {
         ArgumentNullException.ThrowIfNull(registry);
-        if (model is not { Source: ModelSource.Registry })
+        if (model is null)
         {
             return false;
         }
 
-        RegistryEntry? entry;
+        CalibrationEntry? published;
+        string? checksum = null;
         try
         {
-            entry = registry.ReadIndex().Find(model.Label);
+            var index = registry.ReadIndex();
+            if (model.Source == ModelSource.Registry)
+            {
+                published = index.Find(model.Label)?.Calibration;
+            }
+            else
+            {
+                checksum = ChecksumOf(model);
+                published = index.DefaultCalibration is { } outside && outside.Calibrates(model.Label, checksum) ? outside.Calibration : null;
+            }
         }
-        catch (RegistryException)
+        catch (Exception e) when (e is RegistryException or ModelFormatException)
         {
-            // The model watcher logs an unreadable index; the next look tries again.
+            // The model watcher logs an unreadable index (and a default file that went away); the next look tries again.
             return false;
         }
 
-        if (entry?.Calibration is not { } published)
+        if (published is null)
         {
             return false;
         }
 
-        var key = string.Create(CultureInfo.InvariantCulture, $"{model.Label}#{published.Version}");
+        var key = string.Create(CultureInfo.InvariantCulture, $"{model.Label}#{checksum}#{published.Version}");
         if (string.Equals(key, _seen, StringComparison.Ordinal))
         {
             return false;
@@ -65,7 +81,7 @@ internal sealed class CalibrationLoader
         try
         {
             calibration = CalibrationFile.Load(path);
-            problem = Validate(calibration, model, published.Version);
+            problem = Validate(calibration, model, published.Version, checksum);
         }
         catch (ModelFormatException e)
         {
@@ -85,11 +101,27 @@ internal sealed class CalibrationLoader
         return true;
     }
 
-    private static string? Validate(CalibrationShift calibration, ServingModel model, int version)
+    /// <summary>The checksum of a default file's model, read once per model served.</summary>
+    private string ChecksumOf(ServingModel model)
+    {
+        if (!ReferenceEquals(model, _checksummed.Model))
+        {
+            _checksummed = (model, ModelFile.ReadChecksum(model.Path));
+        }
+
+        return _checksummed.Checksum!;
+    }
+
+    private static string? Validate(CalibrationShift calibration, ServingModel model, int version, string? checksum)
     {
         if (!string.Equals(calibration.Info.Model, model.Label, StringComparison.Ordinal) || calibration.Info.Version != version)
         {
             return $"the file is calibration {calibration.Info.Version} of '{calibration.Info.Model}', not {version} of '{model.Label}'";
+        }
+
+        if (!string.Equals(calibration.Info.ModelChecksum, checksum, StringComparison.OrdinalIgnoreCase))
+        {
+            return $"the file calibrates the model file with checksum '{calibration.Info.ModelChecksum ?? "none (a registry version)"}', not '{checksum ?? "none (a registry version)"}'";
         }
 
         if (!ReferenceEquals(calibration.Schema, model.Model.Spec.Schema))

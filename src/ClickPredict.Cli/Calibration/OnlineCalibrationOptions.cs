@@ -19,6 +19,8 @@ internal sealed class OnlineCalibrationOptions
 
     public Option<double?> PriorClicks { get; } = CliOptions.Number("--calibration-prior-clicks", "With --online-calibration: pseudo-clicks the global shift starts from (default 5)", 0, exclusive: true);
 
+    public Option<double?> Shrinkage { get; } = CliOptions.Number("--calibration-evidence-shrinkage", "With --online-calibration: shrink each shift by its evidence, times max(0, 1 - k^2 var / shift^2): a shift within k standard errors of 0 stays 0 (default 2; 0: none)", 0, exclusive: false);
+
     public Option<string?> Segments { get; } = new("--calibration-segments")
     {
         Description = "With --online-calibration: fields (comma-separated) whose values get a shift of their own on top of the global one",
@@ -26,7 +28,7 @@ internal sealed class OnlineCalibrationOptions
 
     public Option<int> Window { get; } = CliOptions.Count("--calibration-window", "With --online-calibration: rows per window of the calibration-over-time table", 2000);
 
-    public IEnumerable<Option> All => [Enabled, HalfLife, PriorClicks, Segments, Window];
+    public IEnumerable<Option> All => [Enabled, HalfLife, PriorClicks, Shrinkage, Segments, Window];
 
     /// <summary>The calibration the command line asks for on <paramref name="schema"/>, or null without <c>--online-calibration</c>.</summary>
     public LiveCalibrationOptions? Read(ParseResult parsed, FieldSchema schema)
@@ -36,11 +38,12 @@ internal sealed class OnlineCalibrationOptions
         var halfLife = parsed.GetValue(HalfLife);
         var segments = parsed.GetValue(Segments);
         var prior = parsed.GetValue(PriorClicks);
+        var shrinkage = parsed.GetValue(Shrinkage);
         if (!parsed.GetValue(Enabled))
         {
-            if (halfLife is not null || prior is not null || segments is not null || parsed.GetResult(Window) is { Implicit: false })
+            if (halfLife is not null || prior is not null || shrinkage is not null || segments is not null || parsed.GetResult(Window) is { Implicit: false })
             {
-                throw new CliException("--calibration-half-life, --calibration-prior-clicks, --calibration-segments and --calibration-window tune --online-calibration; add it");
+                throw new CliException("--calibration-half-life, --calibration-prior-clicks, --calibration-evidence-shrinkage, --calibration-segments and --calibration-window tune --online-calibration; add it");
             }
 
             return null;
@@ -60,6 +63,7 @@ internal sealed class OnlineCalibrationOptions
         {
             HalfLifeExamples = halfLife ?? defaults.HalfLifeExamples,
             PriorClicks = prior ?? defaults.PriorClicks,
+            EvidenceShrinkage = shrinkage ?? defaults.EvidenceShrinkage,
             SegmentFields = [.. fields.Distinct(StringComparer.Ordinal)],
         };
         var problems = options.Validate("--online-calibration", schema);

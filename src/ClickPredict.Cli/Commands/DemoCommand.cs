@@ -35,7 +35,10 @@ internal static class DemoCommand
         var drift = new Option<bool>("--drift") { Description = "Let the market's hidden CTRs drift while the demo runs (one radian a minute), so the trainer has to keep up" };
         var seed = new Option<int>("--seed") { Description = "Seed of the simulated market (default 7: one the shipped default model, trained on seed 42, has not seen)", DefaultValueFactory = _ => defaults.Seed };
         var directory = new Option<string?>("--dir") { Description = "Keep the registry and the trainer's state in this directory (default: a temporary one, removed at the end)" };
-        var interval = CliOptions.Count("--retrain-interval", "Seconds between the trainer's scheduled retrains", defaults.RetrainIntervalSeconds);
+        var interval = CliOptions.Count(
+            "--retrain-interval",
+            $"Seconds between the trainer's scheduled retrains (default {DemoSettings.DefaultRetrainIntervalSeconds}; with --drift {DemoSettings.DriftRetrainIntervalSeconds}: retrains rare and recalibrations frequent, as in production, to show calibration between retrains)",
+            defaults.RetrainIntervalSeconds);
         var recalibrate = CliOptions.Count("--recalibrate-interval", "Seconds between the trainer's recalibrate-only rounds (live calibration published between retrains; 0: none)", defaults.RecalibrateIntervalSeconds, minimum: 0);
         var json = new Option<bool>("--json") { Description = "No live view: print the summary as one JSON object at the end" };
         var bidders = CliOptions.Count("--bidders", "Bidders behind the simulated exchange (each on its own port, one broker); the exchange spreads requests over them, sends each win notice to any of them and replays 1% to another", defaults.Bidders);
@@ -66,7 +69,9 @@ internal static class DemoCommand
                 Drift = parsed.GetValue(drift),
                 Seed = parsed.GetValue(seed),
                 Directory = parsed.GetValue(directory),
-                RetrainIntervalSeconds = parsed.GetValue(interval),
+                RetrainIntervalSeconds = parsed.GetResult(interval) is { Implicit: false } || !parsed.GetValue(drift)
+                    ? parsed.GetValue(interval)
+                    : DemoSettings.DriftRetrainIntervalSeconds,
                 RecalibrateIntervalSeconds = parsed.GetValue(recalibrate),
                 Bidders = parsed.GetValue(bidders),
                 BudgetUsd = parsed.GetValue(budget) is { } usd ? decimal.Round((decimal)usd, 6) : null,

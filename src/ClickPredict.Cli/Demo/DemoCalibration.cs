@@ -29,9 +29,10 @@ internal sealed record DemoCalibration
     public double? ShareWithinTenPercentAfter { get; init; }
 
     /// <summary>
-    /// From the first window served wholly by a model the trainer published (the shipped default file is not in the
-    /// registry, so nothing calibrates it): each time the calibration left the 10% band, seconds from the start of
-    /// the first window outside it to the end of the first window back inside (the drift moves the rate all along).
+    /// From the first window within 10% of 1 on (before it, the calibration is still learning from the first clicks):
+    /// each time the calibration left the 10% band, seconds from the start of the first window outside it to the end
+    /// of the first window back inside (the drift moves the rate all along). Every served model counts, the shipped
+    /// default file's too (the trainer calibrates it while it serves).
     /// </summary>
     public IReadOnlyList<double> RecoverySeconds { get; init; } = [];
 
@@ -60,6 +61,7 @@ internal sealed record DemoCalibration
         var published = false;
         long impressions = 0, clicks = 0;
         double predicted = 0;
+        var models = new List<string>();
         foreach (var bucket in series.OrderBy(b => b.StartUnixMs))
         {
             if (bucket.Impressions == 0 || bucket.MeanPctr is not { } mean)
@@ -74,6 +76,11 @@ internal sealed record DemoCalibration
             impressions += bucket.Impressions;
             clicks += bucket.Clicks;
             predicted += mean * bucket.Impressions;
+            if (bucket.Model is { } label && !models.Contains(label))
+            {
+                models.Add(label);
+            }
+
             if (clicks >= MinClicks)
             {
                 windows.Add(new CalibrationWindowSummary
@@ -85,7 +92,9 @@ internal sealed record DemoCalibration
                     MeanPctr = predicted / impressions,
                     ObservedCtr = (double)clicks / impressions,
                     ByPublishedModel = published,
+                    Models = [.. models],
                 });
+                models.Clear();
                 from = null;
                 impressions = clicks = 0;
                 predicted = 0;
@@ -97,7 +106,7 @@ internal sealed record DemoCalibration
         double? leftAt = null;
         var outside = 0;
         double? end = null;
-        foreach (var window in windows.Where(w => w.ByPublishedModel))
+        foreach (var window in windows.Skip(Math.Max(first, 0)))
         {
             end = window.ToSeconds;
             if (Math.Abs(window.Calibration - 1) > Tolerance)
@@ -143,8 +152,11 @@ internal sealed record CalibrationWindowSummary
 
     public double ObservedCtr { get; init; }
 
-    /// <summary>Whether the window started after the trainer's first published model served (the shipped default file gets no calibration).</summary>
+    /// <summary>Whether the window started after the trainer's first published model served (before it, the shipped default file served).</summary>
     public bool ByPublishedModel { get; init; }
+
+    /// <summary>The models that served in it, oldest first.</summary>
+    public IReadOnlyList<string> Models { get; init; } = [];
 
     /// <summary>Mean served pCTR over observed CTR: 1 is calibrated.</summary>
     public double Calibration => MeanPctr / ObservedCtr;

@@ -6,6 +6,13 @@ public sealed record CalibrationInfo
     /// <summary>The model it calibrates (<c>ctr@7</c>), as the registry labels it; null before it is stored.</summary>
     public string? Model { get; init; }
 
+    /// <summary>
+    /// For a model outside the registry (the shipped default file, which serves until the first publish): that
+    /// file's checksum (<see cref="Model.ModelFile.ReadChecksum"/>), which names the model with <see cref="Model"/>.
+    /// Null for a registry version, which its label names.
+    /// </summary>
+    public string? ModelChecksum { get; init; }
+
     /// <summary>Its number in the registry (1, 2, ... per model); 0 before it is stored.</summary>
     public int Version { get; init; }
 

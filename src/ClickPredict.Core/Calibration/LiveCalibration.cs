@@ -15,6 +15,15 @@ namespace ClickPredict.Core.Calibration;
 /// globally shifted pCTR, shrunk by <c>SegmentPriorClicks</c>. Decay is by examples or by event time.
 /// </summary>
 /// <remarks>
+/// <para>Shrinkage by evidence (<c>EvidenceShrinkage</c> = k): each shift <c>s</c> is multiplied by
+/// <c>max(0, 1 - k² v / s²)</c>, where <c>v = V / (E + a)²</c> is the variance the shift would have if the model
+/// were calibrated, <c>V</c> the decayed sum of <c>p(1 - p)</c> with squared weights (the variance of the decayed
+/// click count). A shift within k standard errors of 0 stays 0, so noise in a few clicks neither moves the
+/// predictions nor reorders rows over time; a shift the clicks clearly support is kept almost whole (at 10
+/// standard errors, 96% of it with k = 2). With k = 1 this is the empirical-Bayes posterior mean of the shift
+/// under a normal prior around 0 whose variance is estimated from the shift itself (<c>s² - v</c>).</para>
+/// </remarks>
+/// <remarks>
 /// <para>It is one object with one code path wherever calibration runs: <see cref="Training.OnlineTrainer"/>
 /// (the trainer service and <c>retrain-sim</c>) owns one for the serving model, and the progressive modes of
 /// <c>clickpredict evaluate</c> and <c>backtest</c> (<see cref="ProgressiveCalibration"/>) drive one over a
@@ -33,6 +42,7 @@ public sealed class LiveCalibration
     private double _tick = double.NaN;
     private double _clicks;
     private double _expected;
+    private double _variance;
     private double _weight;
     private double _lossLive;
     private double _lossServing;
@@ -70,7 +80,26 @@ public sealed class LiveCalibration
     public long Clicks { get; private set; }
 
     /// <summary>The global shift now (logit units).</summary>
-    public double GlobalShift => Clamp(Math.Log((_clicks + _options.PriorClicks) / (_expected + _options.PriorClicks)));
+    public double GlobalShift => Clamp(Shrink(_clicks, _expected, _variance, _options.PriorClicks, _options.EvidenceShrinkage));
+
+    /// <summary>The global shift before shrinkage by evidence (the log of recent observed over predicted clicks, with the prior).</summary>
+    public double UnshrunkGlobalShift => Clamp(Shrink(_clicks, _expected, _variance, _options.PriorClicks, 0));
+
+    /// <summary>
+    /// The shift <c>ln((clicks + prior) / (expected + prior))</c>, multiplied by <c>max(0, 1 - k² v / shift²)</c> with
+    /// <c>v = variance / (expected + prior)²</c>, the shift's variance when the predictions are calibrated (k = 0: unshrunk).
+    /// </summary>
+    public static double Shrink(double clicks, double expected, double variance, double prior, double k)
+    {
+        var shift = Math.Log((clicks + prior) / (expected + prior));
+        if (k == 0 || shift == 0)
+        {
+            return shift;
+        }
+
+        var noise = variance / ((expected + prior) * (expected + prior));
+        return shift * Math.Max(0, 1 - (k * k * noise / (shift * shift)));
+    }
 
     /// <summary>Recent (decayed) observed clicks over the model's predicted clicks; NaN before any example.</summary>
     public double ObservedOverPredicted => _expected > 0 ? _clicks / _expected : double.NaN;
@@ -121,6 +150,7 @@ public sealed class LiveCalibration
         _lossRaw += BinaryMetrics.LogLoss(p, clicked);
         _clicks += label;
         _expected += p;
+        _variance += p * (1 - p);
         var shifted = CalibrationShift.Apply(p, global);
         for (var i = 0; i < _found.Length; i++)
         {
@@ -128,6 +158,7 @@ public sealed class LiveCalibration
             {
                 segment.Clicks += label;
                 segment.Expected += shifted;
+                segment.Variance += shifted * (1 - shifted);
             }
         }
 
@@ -145,7 +176,7 @@ public sealed class LiveCalibration
             segment.DecayTo(_tick, _halfLife);
             if (segment.Expected > 0 || segment.Clicks > 0)
             {
-                segments.Add(new CalibrationSegment(segment.Field, segment.Value, segment.Shift(_options.SegmentPriorClicks)));
+                segments.Add(new CalibrationSegment(segment.Field, segment.Value, segment.Shift(_options.SegmentPriorClicks, _options.EvidenceShrinkage)));
             }
         }
 
@@ -179,9 +210,71 @@ public sealed class LiveCalibration
     {
         _segments.Clear();
         Array.Clear(_segmentCounts);
-        _clicks = _expected = _weight = _lossLive = _lossServing = _lossRaw = 0;
+        _clicks = _expected = _variance = _weight = _lossLive = _lossServing = _lossRaw = 0;
+        _tick = double.NaN;
+        _count = 0;
         Examples = Clicks = 0;
         Serving = CalibrationShift.Identity(_schema);
+    }
+
+    /// <summary>Where it stands, for a checkpoint, naming the champion it calibrates.</summary>
+    public LiveCalibrationState Export(string? model, string? modelChecksum) => new()
+    {
+        Model = model,
+        ModelChecksum = modelChecksum,
+        Tick = _tick,
+        Count = _count,
+        Examples = Examples,
+        Clicks = Clicks,
+        DecayedClicks = _clicks,
+        Expected = _expected,
+        Variance = _variance,
+        Weight = _weight,
+        LossLive = _lossLive,
+        LossServing = _lossServing,
+        LossRaw = _lossRaw,
+        Segments = [.. _segments.Values.Select(s => new LiveCalibrationSegmentState
+        {
+            Field = s.Field,
+            Value = s.Value,
+            Clicks = s.Clicks,
+            Expected = s.Expected,
+            Variance = s.Variance,
+            Tick = s.Tick,
+        })],
+    };
+
+    /// <summary>
+    /// Goes on from <paramref name="state"/> (saved by <see cref="Export"/> for the same champion); the serving
+    /// calibration stays as it is. Segments of fields it does not segment by (the options changed) are dropped.
+    /// </summary>
+    public void Restore(LiveCalibrationState state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        Reset();
+        _tick = state.Tick;
+        _count = state.Count;
+        Examples = state.Examples;
+        Clicks = state.Clicks;
+        _clicks = state.DecayedClicks;
+        _expected = state.Expected;
+        _variance = state.Variance;
+        _weight = state.Weight;
+        _lossLive = state.LossLive;
+        _lossServing = state.LossServing;
+        _lossRaw = state.LossRaw;
+        foreach (var saved in state.Segments)
+        {
+            var slot = _schema.TryGetField(saved.Field, out var field) ? Array.IndexOf(_segmentFields, field.Index) : -1;
+            var key = slot < 0 ? 0 : CalibrationShift.Key(field!.Index, Encoding.UTF8.GetBytes(saved.Value));
+            if (slot < 0 || _segmentCounts[slot] >= _options.MaxSegments || _segments.ContainsKey(key))
+            {
+                continue;
+            }
+
+            _segments.Add(key, new Segment(saved.Field, saved.Value) { Clicks = saved.Clicks, Expected = saved.Expected, Variance = saved.Variance, Tick = saved.Tick });
+            _segmentCounts[slot]++;
+        }
     }
 
     private double Clamp(double shift) => Math.Clamp(shift, -_options.MaxShift, _options.MaxShift);
@@ -193,6 +286,7 @@ public sealed class LiveCalibration
             var factor = Math.Pow(0.5, (tick - _tick) / _halfLife);
             _clicks *= factor;
             _expected *= factor;
+            _variance *= factor * factor;
             _weight *= factor;
             _lossLive *= factor;
             _lossServing *= factor;
@@ -224,7 +318,7 @@ public sealed class LiveCalibration
             if (segment is not null)
             {
                 segment.DecayTo(tick, _halfLife);
-                sum += segment.Shift(_options.SegmentPriorClicks);
+                sum += segment.Shift(_options.SegmentPriorClicks, _options.EvidenceShrinkage);
             }
 
             if (find)
@@ -236,10 +330,9 @@ public sealed class LiveCalibration
         return sum;
     }
 
-    /// <summary>A segment's decayed clicks and globally calibrated expected clicks, decayed lazily when touched.</summary>
+    /// <summary>A segment's decayed clicks, globally calibrated expected clicks and their variance, decayed lazily when touched.</summary>
     private sealed class Segment(string field, string value)
     {
-        private double _tick = double.NaN;
 
         public string Field { get; } = field;
 
@@ -249,18 +342,24 @@ public sealed class LiveCalibration
 
         public double Expected { get; set; }
 
-        public double Shift(double prior) => Math.Log((Clicks + prior) / (Expected + prior));
+        public double Variance { get; set; }
+
+        /// <summary>The decay clock it was last decayed to (NaN before any example).</summary>
+        public double Tick { get; set; } = double.NaN;
+
+        public double Shift(double prior, double k) => LiveCalibration.Shrink(Clicks, Expected, Variance, prior, k);
 
         public void DecayTo(double tick, double halfLife)
         {
-            if (!double.IsNaN(_tick) && tick > _tick)
+            if (!double.IsNaN(Tick) && tick > Tick)
             {
-                var factor = Math.Pow(0.5, (tick - _tick) / halfLife);
+                var factor = Math.Pow(0.5, (tick - Tick) / halfLife);
                 Clicks *= factor;
                 Expected *= factor;
+                Variance *= factor * factor;
             }
 
-            _tick = double.IsNaN(_tick) ? tick : Math.Max(_tick, tick);
+            Tick = double.IsNaN(Tick) ? tick : Math.Max(Tick, tick);
         }
     }
 }

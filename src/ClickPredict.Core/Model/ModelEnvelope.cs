@@ -38,6 +38,28 @@ internal static class ModelEnvelope
         }
     }
 
+    /// <summary>The checksum a file ends with, as 16 lower-case hex digits (the file is not validated).</summary>
+    public static string ReadChecksum(string path, string what)
+    {
+        try
+        {
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+            if (stream.Length < PreambleBytes + ChecksumBytes)
+            {
+                throw new ModelFormatException($"{what} file '{path}': too short ({stream.Length} bytes) to be a {what} file");
+            }
+
+            Span<byte> checksum = stackalloc byte[ChecksumBytes];
+            stream.Seek(-ChecksumBytes, SeekOrigin.End);
+            stream.ReadExactly(checksum);
+            return BinaryPrimitives.ReadUInt64LittleEndian(checksum).ToString("x16", System.Globalization.CultureInfo.InvariantCulture);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new ModelFormatException($"{what} file '{path}': cannot read: {e.Message}", e);
+        }
+    }
+
     /// <summary>A buffer for the whole file with the preamble and header written; the body starts at <paramref name="bodyAt"/>.</summary>
     public static byte[] Frame(ReadOnlySpan<byte> magic, ushort version, ReadOnlySpan<byte> header, long bodyBytes, out int bodyAt)
     {

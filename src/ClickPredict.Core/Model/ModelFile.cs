@@ -92,6 +92,13 @@ public static class ModelFile
         stream.Write(buffer);
     }
 
+    /// <summary>
+    /// The file's own checksum (the XxHash64 in its last 8 bytes), as 16 hex digits: what identifies a model that is not
+    /// in a registry (the shipped default file), e.g. for a calibration learned for it. Does not validate the file.
+    /// </summary>
+    /// <exception cref="ModelFormatException">The file cannot be read or is too short to be a model file.</exception>
+    public static string ReadChecksum(string path) => ModelEnvelope.ReadChecksum(path, "model");
+
     /// <summary>Reads and fully validates a model file.</summary>
     public static LogisticModel Load(string path, ModelLayout layout = ModelLayout.Auto) =>
         ModelEnvelope.Load(path, "model", bytes => Deserialize(bytes, layout));

@@ -147,13 +147,26 @@ public sealed partial class ModelRegistry
         WriteIndex(index with { Champion = label, Revision = index.Revision + 1 });
     }
 
-    /// <summary>Appends a retrain-policy decision to <c>decisions.json</c>, keeping the last <see cref="DecisionsKept"/>.</summary>
-    public void RecordDecision(RegistryDecision decision)
+    /// <summary>
+    /// Appends a retrain-policy decision to <c>decisions.json</c>, keeping the last <see cref="DecisionsKept"/>. With
+    /// <paramref name="coalesce"/>, a decision the same as the last one recorded (<see cref="RegistryDecision.SameAs"/>)
+    /// replaces it, counted in <see cref="RegistryDecision.Repeats"/>, so frequent refusals do not push the rest out.
+    /// </summary>
+    public void RecordDecision(RegistryDecision decision, bool coalesce = false)
     {
         ArgumentNullException.ThrowIfNull(decision);
         System.IO.Directory.CreateDirectory(Directory);
         using var gate = Lock();
-        var decisions = new List<RegistryDecision>(ReadDecisions()) { decision };
+        var decisions = new List<RegistryDecision>(ReadDecisions());
+        if (coalesce && decisions.Count > 0 && decisions[^1] is var last && last.SameAs(decision))
+        {
+            decisions[^1] = decision with { Repeats = last.Repeats + 1 + decision.Repeats, FirstAtUtc = last.FirstAtUtc ?? last.AtUtc };
+        }
+        else
+        {
+            decisions.Add(decision);
+        }
+
         if (decisions.Count > DecisionsKept)
         {
             decisions.RemoveRange(0, decisions.Count - DecisionsKept);

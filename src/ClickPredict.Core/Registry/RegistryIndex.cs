@@ -9,6 +9,12 @@ public sealed record RegistryIndex
     /// <summary>Retained versions, oldest first.</summary>
     public IReadOnlyList<RegistryEntry> Versions { get; init; } = [];
 
+    /// <summary>
+    /// The calibration of the model that serves while the registry has no champion (the shipped default file, which
+    /// is not in the registry): named by its label and file checksum. Null: none.
+    /// </summary>
+    public DefaultCalibrationEntry? DefaultCalibration { get; init; }
+
     /// <summary>Bumped on every change, so a watcher can tell a new index from the one it has.</summary>
     public long Revision { get; init; }
 

@@ -143,6 +143,22 @@ public sealed class HoldoutBuffer
         return sum / Count;
     }
 
+    /// <summary>
+    /// Scores the held examples with <paramref name="model"/>, oldest first, handing each pCTR, label and time to
+    /// <paramref name="each"/> (a new champion's calibration starts from them). The model must hash with the spec the
+    /// indices were made with.
+    /// </summary>
+    public void Score(LogisticModel model, Action<double, bool, long> each)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(each);
+        for (var i = 0; i < Count; i++)
+        {
+            var slot = Slot(i);
+            each(model.PredictIndices(_indices.AsSpan(slot * FeatureCount, FeatureCount)), _labels[slot], _times[slot]);
+        }
+    }
+
     /// <summary>Mean log loss of the reference predictions stored with the held examples (NaN when empty).</summary>
     public double ReferenceLogLoss()
     {

@@ -1,5 +1,6 @@
 using System.Globalization;
 using ClickPredict.Core.Calibration;
+using ClickPredict.Core.Features;
 using ClickPredict.Core.Model;
 
 namespace ClickPredict.Core.Training;
@@ -29,7 +30,7 @@ public sealed partial class OnlineTrainer
         {
             // No retrain due: perhaps recalibrate only.
             return _calibration is not null && _championCalibratable && scheduler.CheckCalibration(now, _calibration, out var calibration) is { } recalibration
-                ? new TrainerRound(recalibration, null, calibration)
+                ? new TrainerRound(recalibration, null, NamingTheChampion(calibration))
                 : null;
         }
 
@@ -39,14 +40,26 @@ public sealed partial class OnlineTrainer
     /// <summary>
     /// Records that <paramref name="stored"/> (the candidate as its registry stamped it: version, parent) is
     /// published and the champion now; <paramref name="publishCpuSeconds"/> (writing it out, on
-    /// <see cref="Meter"/>) is charged to the round.
+    /// <see cref="Meter"/>) is charged to the round. The new champion's calibration starts from the held-out
+    /// examples (the most recent, which it did not learn), scored by it in arrival order: a model trained on a
+    /// rate that has since moved is corrected from its first recalibration, not after a half-life of new examples.
     /// </summary>
     public void Published(LogisticModel stored, double publishCpuSeconds = 0)
     {
         ArgumentNullException.ThrowIfNull(stored);
         PolicyOrThrow().Published(stored, DateTimeOffset.FromUnixTimeMilliseconds(_clockMs), publishCpuSeconds);
         _calibration?.Reset();
+        _calibratedUpTo = null;
+        if (_calibration is { } calibration && stored.Spec.Fingerprint == Spec.Fingerprint)
+        {
+            // Held examples keep hashed indices only: they calibrate the global shift (no segment values).
+            _noValues ??= new FieldValues(Spec.Schema);
+            var values = _noValues;
+            _holdout.Score(stored, (p, clicked, time) => calibration.Observe(p, values, clicked, time));
+        }
+
         _championCalibratable = true;
+        _championChecksum = null;
         _cpuSincePublish = 0;
         _cpuMark = _meter.CpuSeconds();
         _wallMark = _meter.WallSeconds();
@@ -73,6 +86,11 @@ public sealed partial class OnlineTrainer
             ? string.Create(CultureInfo.InvariantCulture, $"{name}/{p.Key}:{p.Value}")
             : string.Create(CultureInfo.InvariantCulture, $"{name}/{p.Key}:{from.GetValueOrDefault(p.Key, p.Value)}-{p.Value}")));
     }
+
+    /// <summary>A calibration of a champion outside the registry carries its file's checksum, which names it there.</summary>
+    private CalibrationShift? NamingTheChampion(CalibrationShift? calibration) =>
+        calibration is null || _championChecksum is null ? calibration
+            : new CalibrationShift(calibration.Schema, calibration.Global, calibration.Segments, calibration.MaxShift, calibration.Info with { ModelChecksum = _championChecksum });
 
     /// <summary>The candidate with what a registry keeps of it: training data, the round's figures, its cost, and the decision as notes.</summary>
     private LogisticModel WithLineage(LogisticModel candidate, RetrainDecision decision)

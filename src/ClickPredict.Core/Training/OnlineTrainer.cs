@@ -41,6 +41,11 @@ public sealed partial class OnlineTrainer
     private readonly bool _direct;
     private HoldoutBuffer.ReleasedEntry _released;
     private bool _championCalibratable = true;
+    private string? _championChecksum;
+    private FieldValues? _noValues;
+    // A checkpointed calibration, restored when its champion is set; and the offsets it has observed up to.
+    private LiveCalibrationState? _restoredCalibration;
+    private Dictionary<int, long>? _calibratedUpTo;
     private long _nextCheckMs;
     private long _clockMs;
     private double _cpuSincePublish;
@@ -97,6 +102,8 @@ public sealed partial class OnlineTrainer
             Observed = state.Observed;
             _cpuSincePublish = state.CpuSincePublish;
             _scheduler?.Restore(state.Scheduler);
+            _restoredCalibration = _calibration is null ? null : state.Calibration;
+            _calibratedUpTo = _restoredCalibration is null || state.CalibrationOffsets.Count == 0 ? null : new Dictionary<int, long>(state.CalibrationOffsets);
             if (state.SamplerPosition != 0)
             {
                 _downsampler?.Resume(state.SamplerPosition);
@@ -192,7 +199,7 @@ public sealed partial class OnlineTrainer
         }
 
         var calibrated = double.NaN;
-        if (_calibration is not null)
+        if (_calibration is not null && !AlreadyCalibrated(partition, offset))
         {
             calibrated = _calibration.Observe(_scheduler is null ? learner : champion, values, clicked, timeUnixMs);
         }
@@ -239,14 +246,28 @@ public sealed partial class OnlineTrainer
 
     /// <summary>
     /// Sets the champion (at start, or when the registry's champion changed under us: a rollback). A champion
-    /// that is not in the registry (a shipped default file) is not <paramref name="calibratable"/>: no calibration
-    /// can be published beside it, so no recalibrate-only round runs until a published model serves.
+    /// that is not in the registry (a shipped default file) is calibrated when its file's checksum is given
+    /// (<paramref name="modelChecksum"/>: the calibrations name it with that), and else not <paramref name="calibratable"/>:
+    /// no recalibrate-only round runs until a published model serves.
     /// </summary>
-    public void SetChampion(LogisticModel? champion, bool calibratable = true)
+    public void SetChampion(LogisticModel? champion, bool calibratable = true, string? modelChecksum = null)
     {
         PolicyOrThrow().SetChampion(champion);
         _calibration?.Reset();
         _championCalibratable = calibratable;
+        _championChecksum = modelChecksum;
+        if (_restoredCalibration is { } saved && champion is not null
+            && string.Equals(saved.Model, champion.Info.Label, StringComparison.Ordinal) && string.Equals(saved.ModelChecksum, modelChecksum, StringComparison.Ordinal))
+        {
+            // The checkpoint's calibration is of this champion: go on from it (the held examples replayed are not observed again).
+            _calibration?.Restore(saved);
+        }
+        else
+        {
+            _calibratedUpTo = null;
+        }
+
+        _restoredCalibration = null;
     }
 
     /// <summary>Takes a new policy (a configuration reload); the schedule's book-keeping is kept.</summary>
@@ -282,8 +303,32 @@ public sealed partial class OnlineTrainer
         ClockMs = _clockMs,
         SamplerPosition = _downsampler?.Position ?? 0,
         Scheduler = _scheduler?.Export() ?? new SchedulerState(),
+        Calibration = _calibration is not null && Champion is { } champion ? _calibration.Export(champion.Info.Label, _championChecksum) : null,
+        CalibrationOffsets = _calibration is not null && Champion is not null ? new Dictionary<int, long>(_next) : [],
         State = _learner.State,
     };
+
+    /// <summary>Whether the example at <paramref name="offset"/> is one the restored calibration already observed (replayed after a restart).</summary>
+    private bool AlreadyCalibrated(int partition, long offset)
+    {
+        if (_calibratedUpTo is null || offset < 0)
+        {
+            return false;
+        }
+
+        if (_calibratedUpTo.TryGetValue(partition, out var next) && offset < next)
+        {
+            return true;
+        }
+
+        // Past the checkpoint on this partition: nothing more to skip there.
+        if (_calibratedUpTo.Remove(partition) && _calibratedUpTo.Count == 0)
+        {
+            _calibratedUpTo = null;
+        }
+
+        return false;
+    }
 
     private RetrainScheduler PolicyOrThrow() => _scheduler ?? throw new InvalidOperationException("this trainer has no retrain policy");
 

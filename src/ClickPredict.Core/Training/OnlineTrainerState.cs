@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using ClickPredict.Core.Calibration;
 using ClickPredict.Core.Learning;
 
 namespace ClickPredict.Core.Training;
@@ -43,6 +44,15 @@ public sealed record OnlineTrainerState
     public ulong SamplerPosition { get; init; }
 
     public SchedulerState Scheduler { get; init; } = new();
+
+    /// <summary>The live calibration of the champion (null: none, or calibration off).</summary>
+    public LiveCalibrationState? Calibration { get; init; }
+
+    /// <summary>
+    /// Per partition, the next offset the <see cref="Calibration"/> has not observed: examples replayed from
+    /// <see cref="Offsets"/> below it (the held-out ones) are not observed twice.
+    /// </summary>
+    public Dictionary<int, long> CalibrationOffsets { get; init; } = [];
 
     [JsonIgnore]
     public FtrlState? State { get; init; }

@@ -41,11 +41,15 @@ public static class RegistryRounds
         return string.Create(CultureInfo.InvariantCulture, $"{stored.Info.Model} calibration {stored.Info.Version}");
     }
 
-    /// <summary>Keeps the decision beside the registry index (the last few), for status pages.</summary>
+    /// <summary>
+    /// Keeps the decision beside the registry index (the last few), for status pages. Refused recalibrate-only rounds
+    /// (every few seconds in a demo) are coalesced: a run of them for the same reason is one line with a count.
+    /// </summary>
     public static void Record(ModelRegistry registry, RetrainDecision decision, string? label)
     {
         ArgumentNullException.ThrowIfNull(registry);
         ArgumentNullException.ThrowIfNull(decision);
+        var refusedRecalibration = decision.Trigger == RetrainTrigger.Recalibrate && decision.Outcome != RetrainOutcome.Recalibrate;
         registry.RecordDecision(new RegistryDecision
         {
             AtUtc = decision.Time,
@@ -55,7 +59,7 @@ public static class RegistryRounds
             CandidateLogLoss = double.IsFinite(decision.CandidateLogLoss) ? decision.CandidateLogLoss : null,
             ChampionLogLoss = double.IsFinite(decision.ChampionLogLoss) ? decision.ChampionLogLoss : null,
             NewExamples = decision.NewExamples,
-        });
+        }, coalesce: refusedRecalibration);
     }
 
     /// <summary>What publishing costs without a registry: the model (or calibration) file written out (serialised, checksummed), charged to the trainer.</summary>

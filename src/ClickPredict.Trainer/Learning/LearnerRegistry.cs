@@ -103,24 +103,31 @@ internal sealed class LearnerRegistry
         try
         {
             var champion = _registry.LoadChampion(out var entry);
+            string? checksum = null;
             if (champion is null && File.Exists(_defaultModelPath))
             {
                 champion = ModelFile.Load(_defaultModelPath);
+                checksum = ModelFile.ReadChecksum(_defaultModelPath);
             }
 
             if (champion is not null && !ReferenceEquals(champion.Spec.Schema, trainer.Spec.Schema))
             {
                 champion = null;
+                checksum = null;
             }
 
-            // The shipped default file is not in the registry: nothing can be published beside it.
-            trainer.SetChampion(champion, calibratable: entry is not null);
+            // The shipped default file is not in the registry: its calibrations name it by its file's checksum.
+            trainer.SetChampion(champion, calibratable: entry is not null || checksum is not null, modelChecksum: entry is null ? checksum : null);
             _status.Champion = champion?.Info.Label;
-            if (champion is not null && entry is not null && trainer.Calibration is { } live && _registry.LoadCalibration(entry) is { } serving)
+            var serving = champion is null || trainer.Calibration is null ? null
+                : entry is not null ? _registry.LoadCalibration(entry)
+                : checksum is not null ? _registry.LoadDefaultCalibration(champion.Info.Label, checksum)
+                : null;
+            if (serving is not null)
             {
                 // The bidder serves this calibration: the next one is gated against it.
-                live.Publish(serving);
-                _status.Calibration = $"{entry.Label} calibration {serving.Info.Version}";
+                trainer.Calibration!.Publish(serving);
+                _status.Calibration = $"{serving.Info.Model} calibration {serving.Info.Version}";
             }
 
             if (champion is not null)

@@ -22,6 +22,9 @@ public sealed class LearnerCalibrationOptions
     /// <summary><c>Trainer:Learner:Calibration:PriorClicks</c>: pseudo-clicks the global shift starts from. Default 5.</summary>
     public double PriorClicks { get; set; } = s_defaults.PriorClicks;
 
+    /// <summary><c>Trainer:Learner:Calibration:EvidenceShrinkage</c>: a shift within this many standard errors of 0 stays 0 (shrinkage by evidence; 0: none). Default 2.</summary>
+    public double EvidenceShrinkage { get; set; } = s_defaults.EvidenceShrinkage;
+
     /// <summary>
     /// <c>Trainer:Learner:Calibration:SegmentFields</c>: request fields (e.g. <c>exchange</c>, <c>device.type</c>)
     /// whose values get a shift of their own; the bidder applies segments of request fields only. Default none.
@@ -43,6 +46,7 @@ public sealed class LearnerCalibrationOptions
         HalfLifeExamples = HalfLifeExamples,
         HalfLifeSeconds = HalfLifeSeconds,
         PriorClicks = PriorClicks,
+        EvidenceShrinkage = EvidenceShrinkage,
         SegmentFields = SegmentFields,
         SegmentPriorClicks = SegmentPriorClicks,
         MaxSegments = MaxSegments,

@@ -94,6 +94,44 @@ public sealed class CalibrationSwapTests : IDisposable
         Assert.Equal(1, holder.Calibrations.Current!.Version);
     }
 
+    /// <summary>
+    /// The shipped default file serves (the registry has no champion): a calibration published for it, named by its
+    /// label and its file's checksum, is served and shifts the bids; one naming another file's checksum is not, and
+    /// the first keeps serving. Once a published model serves, the default's calibration no longer applies.
+    /// </summary>
+    [Fact]
+    public async Task DefaultFileCalibration_NamedByTheFilesChecksum_IsServed()
+    {
+        var path = Path.Combine(_factory.Directory, "default.cpm");
+        ModelFile.Save(TestModels.Create(seed: 86, modelId: "ctr-default"), path);
+        var model = ModelFile.Load(path);
+        var client = _factory.Client;
+        var holder = _factory.Services.GetRequiredService<ModelHolder>();
+        var watcher = _factory.Services.GetRequiredService<ModelWatcher>();
+        Assert.Equal(ModelSource.DefaultFile, holder.Current!.Source);
+        var registry = new ModelRegistry(_factory.RegistryPath);
+        var shift = Math.Log(0.75);
+        var checksum = ModelFile.ReadChecksum(path);
+        registry.PublishCalibration(new CalibrationShift(FieldSchema.OpenRtb, shift, [], 3, new CalibrationInfo { Model = "ctr-default@1", ModelChecksum = checksum }), "recalibrated");
+        watcher.CheckNow();
+        Assert.Equal(1, holder.Calibrations.Swaps);
+        Assert.Equal(("ctr-default@1", 1), (holder.Calibrations.Current!.Model, holder.Calibrations.Current.Version));
+        var body = Bidding(model, shift, seed: 87);
+        Assert.Equal(ExpectedBids.Best(model, body, BidderFactory.StartTime, calibrationShift: shift)!.Value.Price, Price(await client.BidOn(body)));
+
+        // Calibration 2 names another file with the same label: not this model's, so it is not served.
+        registry.PublishCalibration(new CalibrationShift(FieldSchema.OpenRtb, 1.0, [], 3, new CalibrationInfo { Model = "ctr-default@1", ModelChecksum = "0123456789abcdef" }), "recalibrated");
+        watcher.CheckNow();
+        Assert.Equal(1, holder.Calibrations.Swaps);
+        Assert.Equal(1, holder.Calibrations.Current!.Version);
+        Assert.Equal(ExpectedBids.Best(model, body, BidderFactory.StartTime, calibrationShift: shift)!.Value.Price, Price(await client.BidOn(body)));
+
+        var published = TestModels.Publish(_factory.RegistryPath, TestModels.Create(seed: 88));
+        watcher.CheckNow();
+        Assert.Equal(published.Label, holder.Current!.Label);
+        Assert.Null(holder.Calibrations.For(holder.Current));
+    }
+
     /// <summary>A request the model bids on both with and without the shift, at different prices.</summary>
     private static byte[] Bidding(LogisticModel model, double shift, int seed) => SimBodies.Json(200, seed).First(body =>
         ExpectedBids.Best(model, body, BidderFactory.StartTime) is { } plain

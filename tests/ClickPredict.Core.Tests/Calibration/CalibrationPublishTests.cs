@@ -83,6 +83,86 @@ public sealed class CalibrationPublishTests : IDisposable
         Assert.True(trainer.Scheduler.RecalibrationCpuSeconds >= 0);
     }
 
+    /// <summary>
+    /// The shipped default file serves (nothing published yet): the trainer calibrates it too, and its recalibrations
+    /// go into the index's default calibration, named by the file's label and checksum, numbered per file; once a
+    /// model is published, the default's calibration is refused (the champion is in the registry now).
+    /// </summary>
+    [Fact]
+    public void Decide_DefaultFileServes_ItsCalibrationIsPublishedNamedByTheFilesChecksum()
+    {
+        var registry = new ModelRegistry(_dir);
+        var path = Path.Combine(_dir, "default.cpm");
+        Directory.CreateDirectory(_dir);
+        ModelFile.Save(LogisticModel.CreateSparse(new ModelInfo { ModelId = "ctr-default", Version = 1 }, s_spec, -3.2, [1], [0.1f]), path);
+        var checksum = ModelFile.ReadChecksum(path);
+        Assert.Matches("^[0-9a-f]{16}$", checksum);
+        var policy = new RetrainPolicyOptions { MinNewExamples = 1_000_000, IntervalSeconds = 1e9, DegradationThreshold = 0, DriftPsiThreshold = 0, RecalibrateIntervalSeconds = 10, RecalibrateMinExamples = 500 };
+        var options = new OnlineTrainerOptions { HoldoutExamples = 200, CheckIntervalMs = 0, CheckEveryExamples = 250, Calibration = new LiveCalibrationOptions { HalfLifeExamples = 1000 } };
+        var trainer = new OnlineTrainer(s_spec, options, policy, meter: TrainingMeter.Frozen);
+        trainer.SetChampion(ModelFile.Load(path), calibratable: true, modelChecksum: checksum);
+        var random = new Random(9);
+        var published = 0;
+        foreach (var (values, clicked, time) in OnlineTrainerTests.Stream(6000))
+        {
+            // The default model predicts about 4%; a tenth of its clicks happen.
+            trainer.Observe(values, clicked && random.NextDouble() < 0.1, time);
+            if (trainer.CheckDue && trainer.Decide() is { Calibration: not null } round)
+            {
+                Assert.Equal(checksum, round.Calibration.Info.ModelChecksum);
+                RegistryRounds.PublishCalibration(registry, trainer, round);
+                published++;
+            }
+        }
+
+        Assert.True(published >= 1, "no recalibration was published");
+        var entry = registry.ReadIndex().DefaultCalibration!;
+        Assert.Equal(("ctr-default@1", checksum, published), (entry.Model, entry.ModelChecksum, entry.Calibration.Version));
+        Assert.True(entry.Calibration.GlobalShift < 0, $"shift {entry.Calibration.GlobalShift}");
+        Assert.Equal(published, registry.LoadDefaultCalibration("ctr-default@1", checksum)!.Info.Version);
+        Assert.Null(registry.LoadDefaultCalibration("ctr-default@1", "0123456789abcdef"));
+
+        var other = new CalibrationShift(s_spec.Schema, 0.1, [], 3, new CalibrationInfo { Model = "ctr-default@1", ModelChecksum = "0123456789abcdef" });
+        Assert.Equal(1, registry.PublishCalibration(other, null).Stored.Info.Version);
+        Assert.Throws<RegistryException>(() => registry.PublishCalibration(new CalibrationShift(s_spec.Schema, 0, [], 3, new CalibrationInfo { Model = "ctr-default@1", ModelChecksum = "../../escape" }), null));
+        registry.Publish(LogisticModel.CreateSparse(new ModelInfo { ModelId = "ctr" }, s_spec, -3, [1], [0.5f]), "first");
+        Assert.Throws<RegistryException>(() => registry.PublishCalibration(other, null));
+    }
+
+    /// <summary>
+    /// The rate drops just before a retrain: the candidate learned the old rate and over-predicts on the held-out
+    /// examples (the most recent, which it did not learn). Its calibration starts from them when it is published:
+    /// it has already seen every held example and shifts down, before any example arrives after the publish.
+    /// </summary>
+    [Fact]
+    public void Published_NewChampion_StartsItsCalibrationFromTheHeldOutExamples()
+    {
+        var options = new OnlineTrainerOptions { HoldoutExamples = 600, CheckIntervalMs = 0, CheckEveryExamples = 100, Calibration = new LiveCalibrationOptions { HalfLifeExamples = 1000 } };
+        var policy = new RetrainPolicyOptions { MinNewExamples = 3000, IntervalSeconds = 1, DegradationThreshold = 0, DriftPsiThreshold = 0, MinWeightChange = 0 };
+        var trainer = new OnlineTrainer(s_spec, options, policy, meter: TrainingMeter.Frozen);
+        var random = new Random(21);
+        var stream = OnlineTrainerTests.Stream(3000);
+        LogisticModel? published = null;
+        for (var i = 0; i < stream.Length && published is null; i++)
+        {
+            var (values, clicked, time) = stream[i];
+            // From example 2400 on (the last 600, all held out at the round) a tenth of the clicks happen.
+            trainer.Observe(values, clicked && (i < 2400 || random.NextDouble() < 0.1), time, 0, i);
+            if (trainer.CheckDue && trainer.Decide() is { Candidate: { } candidate } round)
+            {
+                RegistryRounds.PublishInMemory(trainer, round);
+                published = candidate;
+            }
+        }
+
+        Assert.NotNull(published);
+        var calibration = trainer.Calibration!;
+        Assert.Equal(trainer.Held, calibration.Examples);
+        Assert.True(calibration.ObservedOverPredicted < 0.5, $"observed over predicted {calibration.ObservedOverPredicted}");
+        Assert.True(calibration.GlobalShift < -0.5, $"shift {calibration.GlobalShift}");
+        Assert.Equal(0, calibration.Serving.Global);
+    }
+
     /// <summary>A gate nothing passes (the calibration must be 90% better than the one serving): every recalibration is refused and none is published.</summary>
     [Fact]
     public void Decide_CalibrationFailsItsGate_IsRefusedAndNothingIsPublished()
@@ -96,6 +176,11 @@ public sealed class CalibrationPublishTests : IDisposable
         Assert.Null(registry.ReadIndex().ChampionEntry!.Calibration);
         Assert.Equal(0, trainer.Scheduler!.Recalibrations);
         Assert.Equal(0, trainer.Calibration!.Serving.Global);
+
+        // The decision log keeps each run of refusals as one line with a count: every refusal is accounted for, in fewer lines.
+        var logged = registry.ReadDecisions().Where(d => d.Reasons.Contains("trigger recalibrate")).ToList();
+        Assert.Equal(recalibrations.Count, logged.Sum(d => d.Repeats + 1));
+        Assert.True(logged.Count < recalibrations.Count, $"{logged.Count} lines for {recalibrations.Count} refusals");
     }
 
     [Theory]

@@ -110,6 +110,37 @@ public sealed class ModelRegistryTests : IDisposable
         Assert.Single(registry.ReadDecisions());
     }
 
+    /// <summary>
+    /// Refused recalibrations every few seconds: a run of the same decision for the same reason and trigger is one
+    /// line with a count and the first time, so the last fifty still hold the retrain decisions around them.
+    /// </summary>
+    [Fact]
+    public void RecordDecision_Coalesce_FoldsARunOfTheSameDecisionIntoOneLine()
+    {
+        var registry = new ModelRegistry(_dir);
+        var start = DateTimeOffset.UnixEpoch;
+        registry.RecordDecision(new RegistryDecision { AtUtc = start, Decision = "publish", Reasons = ["scheduled", "trigger interval"] });
+        for (var i = 1; i <= 100; i++)
+        {
+            registry.RecordDecision(new RegistryDecision { AtUtc = start.AddSeconds(i), Decision = "skip", Reasons = ["calibration-no-better", "trigger recalibrate", $"round {i}"], NewExamples = i }, coalesce: true);
+        }
+
+        registry.RecordDecision(new RegistryDecision { AtUtc = start.AddSeconds(101), Decision = "skip", Reasons = ["too-few-calibration-examples", "trigger recalibrate"] }, coalesce: true);
+        registry.RecordDecision(new RegistryDecision { AtUtc = start.AddSeconds(102), Decision = "skip", Reasons = ["calibration-no-better", "trigger recalibrate"] }, coalesce: true);
+
+        var decisions = registry.ReadDecisions();
+        Assert.Equal(["publish", "skip", "skip", "skip"], decisions.Select(d => d.Decision));
+        var run = decisions[1];
+        Assert.Equal(99, run.Repeats);
+        Assert.Equal(start.AddSeconds(1), run.FirstAtUtc);
+        Assert.Equal(start.AddSeconds(100), run.AtUtc);
+        Assert.Equal(100, run.NewExamples);
+        Assert.Equal("round 100", run.Reasons[2]);
+        Assert.Equal(0, decisions[2].Repeats);
+        Assert.Null(decisions[2].FirstAtUtc);
+        Assert.Equal(0, decisions[3].Repeats);
+    }
+
     public void Dispose()
     {
         if (Directory.Exists(_dir))

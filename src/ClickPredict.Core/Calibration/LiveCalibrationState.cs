@@ -1,0 +1,40 @@
+namespace ClickPredict.Core.Calibration;
+
+/// <summary>
+/// Where a <see cref="LiveCalibration"/> stands (its decayed sums, counts and segments), for the trainer's checkpoint,
+/// with the champion it calibrates: a restart goes on from it rather than from the calibration the registry serves.
+/// </summary>
+public sealed record LiveCalibrationState
+{
+    /// <summary>The champion it calibrates (<c>ctr@7</c>); a restart with another champion starts afresh.</summary>
+    public string? Model { get; init; }
+
+    /// <summary>For a champion outside the registry (the shipped default file): its file's checksum.</summary>
+    public string? ModelChecksum { get; init; }
+
+    /// <summary>The decay clock: the last example's number or event time in seconds (NaN before any).</summary>
+    public double Tick { get; init; } = double.NaN;
+
+    /// <summary>Examples numbered so far (the clock of a half-life in examples).</summary>
+    public long Count { get; init; }
+
+    public long Examples { get; init; }
+
+    public long Clicks { get; init; }
+
+    public double DecayedClicks { get; init; }
+
+    public double Expected { get; init; }
+
+    public double Variance { get; init; }
+
+    public double Weight { get; init; }
+
+    public double LossLive { get; init; }
+
+    public double LossServing { get; init; }
+
+    public double LossRaw { get; init; }
+
+    public IReadOnlyList<LiveCalibrationSegmentState> Segments { get; init; } = [];
+}
