@@ -296,6 +296,15 @@ internal sealed class BidResponseWriter
         NoticeSigner.Sign(ctx.Mac ??= _signer.CreateMac(), NoticeKind.Win, bid.Id, creative.IdUtf8, timeMs, price, currency, fields[at..]);
         fields = fields[..(at + NoticeSigner.SignatureChars)];
 
+        // The URLs are written from the buffer's start and must end before the fields they copy (Bidder:PublicBaseUrl's
+        // length limit keeps them well short of it).
+        var urlsLength = pieces.WinUrlPrefix.Length + pieces.BillUrlPrefix.Length + pieces.LossUrlPrefix.Length
+            + (3 * (fields.Length + (2 * quote.Length))) + (2 * WinMacros.Length) + LossMacros.Length;
+        if (urlsLength > buffer.Length - FieldsBufferBytes)
+        {
+            throw new InvalidOperationException($"the notice URLs of creative '{creative.Id}' take {urlsLength} bytes, more than the {buffer.Length - FieldsBufferBytes} their buffer holds");
+        }
+
         var win = NoticeUrl(buffer, 0, pieces.WinUrlPrefix, fields, WinMacros, quote);
         var bill = NoticeUrl(buffer, win.End.Value, pieces.BillUrlPrefix, fields, WinMacros, quote);
         var loss = NoticeUrl(buffer, bill.End.Value, pieces.LossUrlPrefix, fields, LossMacros, quote);

@@ -12,9 +12,12 @@ public sealed class BidderOptions
     /// <summary><c>Bidder:CampaignsPath</c>: the campaigns file, relative to the repository root. Default <c>config/campaigns.json</c>.</summary>
     public string CampaignsPath { get; set; } = "config/campaigns.json";
 
+    /// <summary>The longest <see cref="PublicBaseUrl"/> accepted: each bid's URLs are assembled in a fixed stack buffer.</summary>
+    public const int MaxPublicBaseUrlLength = 256;
+
     /// <summary>
     /// <c>Bidder:PublicBaseUrl</c>: the absolute http(s) URL exchanges and browsers reach this bidder at;
-    /// win, billing and click URLs start with it. Default <c>http://127.0.0.1:5080</c>.
+    /// win, billing, loss and click URLs start with it. At most 256 characters. Default <c>http://127.0.0.1:5080</c>.
     /// </summary>
     public string PublicBaseUrl { get; set; } = "http://127.0.0.1:5080";
 

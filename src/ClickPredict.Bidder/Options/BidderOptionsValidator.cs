@@ -20,6 +20,11 @@ internal sealed class BidderOptionsValidator : IValidateOptions<BidderOptions>
         {
             failures.Add($"{S}:PublicBaseUrl must be an absolute http(s) URL without query or fragment (got '{options.PublicBaseUrl}')");
         }
+        else if (options.PublicBaseUrl.Length > BidderOptions.MaxPublicBaseUrlLength)
+        {
+            // Every bid's notice URLs are assembled in a fixed stack buffer (BidResponseWriter).
+            failures.Add($"{S}:PublicBaseUrl must be at most {BidderOptions.MaxPublicBaseUrlLength} characters (got {options.PublicBaseUrl.Length})");
+        }
 
         if (string.IsNullOrWhiteSpace(options.Seat))
         {

@@ -5,10 +5,14 @@ namespace ClickPredict.Bidder.Tests.Hosting;
 /// <summary>A bad configuration stops start-up with a message that names the key (or the campaigns entry).</summary>
 public sealed class StartupTests
 {
+    // 235 characters: with the scheme and host, a base URL over the 256 the bid's URL buffer allows.
+    private const string LongPath = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
+
     [Theory]
     [InlineData("Bidder:FirstPriceShading", "1.5", "Bidder:FirstPriceShading")]
     [InlineData("Bidder:FirstPriceShading", "lots", "FirstPriceShading")]
     [InlineData("Bidder:PublicBaseUrl", "ftp://example.com", "Bidder:PublicBaseUrl")]
+    [InlineData("Bidder:PublicBaseUrl", "https://bidder.example/" + LongPath, "Bidder:PublicBaseUrl must be at most 256 characters")]
     [InlineData("Bidder:DefaultExchange", "nowhere", "Bidder:DefaultExchange")]
     [InlineData("Bidder:Exchanges:sim:NoBidStatus", "500", "Bidder:Exchanges:sim:NoBidStatus")]
     [InlineData("Bidder:FxRates:EUR", "0", "Bidder:FxRates:EUR")]
