@@ -22,8 +22,6 @@ namespace ClickPredict.Core.Calibration;
 /// predictions nor reorders rows over time; a shift the clicks clearly support is kept almost whole (at 10
 /// standard errors, 96% of it with k = 2). With k = 1 this is the empirical-Bayes posterior mean of the shift
 /// under a normal prior around 0 whose variance is estimated from the shift itself (<c>s² - v</c>).</para>
-/// </remarks>
-/// <remarks>
 /// <para>It is one object with one code path wherever calibration runs: <see cref="Training.OnlineTrainer"/>
 /// (the trainer service and <c>retrain-sim</c>) owns one for the serving model, and the progressive modes of
 /// <c>clickpredict evaluate</c> and <c>backtest</c> (<see cref="ProgressiveCalibration"/>) drive one over a
@@ -81,9 +79,6 @@ public sealed class LiveCalibration
 
     /// <summary>The global shift now (logit units).</summary>
     public double GlobalShift => Clamp(Shrink(_clicks, _expected, _variance, _options.PriorClicks, _options.EvidenceShrinkage));
-
-    /// <summary>The global shift before shrinkage by evidence (the log of recent observed over predicted clicks, with the prior).</summary>
-    public double UnshrunkGlobalShift => Clamp(Shrink(_clicks, _expected, _variance, _options.PriorClicks, 0));
 
     /// <summary>
     /// The shift <c>ln((clicks + prior) / (expected + prior))</c>, multiplied by <c>max(0, 1 - k² v / shift²)</c> with
@@ -333,7 +328,6 @@ public sealed class LiveCalibration
     /// <summary>A segment's decayed clicks, globally calibrated expected clicks and their variance, decayed lazily when touched.</summary>
     private sealed class Segment(string field, string value)
     {
-
         public string Field { get; } = field;
 
         public string Value { get; } = value;
