@@ -7,7 +7,8 @@ namespace ClickPredict.Benchmarks.Bidder;
 /// <summary>
 /// Command-line tools for the bidder's HTTP benchmarks (docs/BENCHMARKS.md, "Bidder"):
 /// <list type="bullet">
-/// <item><c>bidder-baseline [--urls URL]</c>: the bare Kestrel endpoint wrk compares the bidder with.</item>
+/// <item><c>bidder-baseline [--urls URL] [--answer-bytes N]</c>: the bare Kestrel endpoint wrk compares the bidder with
+/// (answers 204; with <c>--answer-bytes</c>, a constant JSON answer of N bytes with the bidder's headers).</item>
 /// <item><c>bidder-load --url URL --bodies FILE --rate N --seconds S [--connections C] [--warmup S] [--client http|raw]</c>: fixed-rate load with latency percentiles.</item>
 /// <item><c>bidder-bodies --out FILE [--count N] [--seed S]</c>: simulator request bodies (one JSON per line) for wrk and the load tool.</item>
 /// <item><c>bidder-model --out PATH</c>: the benchmark stand-in model (when the repository ships none).</item>
@@ -27,7 +28,7 @@ internal static class BidderTools
         switch (args[0])
         {
             case "bidder-baseline":
-                BareKestrel.Run(Get(options, "urls", "http://127.0.0.1:5090"));
+                BareKestrel.Run(Get(options, "urls", "http://127.0.0.1:5090"), Int(options, "answer-bytes", 0));
                 return true;
             case "bidder-load":
                 exitCode = LoadGenerator.RunAsync(
