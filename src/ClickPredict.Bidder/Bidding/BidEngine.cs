@@ -257,13 +257,12 @@ internal sealed partial class BidEngine
         OpenRtbScorer.ScoreExtracted(model.Model, ctx.Values, new AdCandidateSlots(ctx.Candidates.AsSpan(0, count)), ctx.Pctrs);
         _models.Calibrations.Apply(model, ctx.Values, ctx.Pctrs.AsSpan(0, count));
 
-        var floor = (decimal)imp.BidFloor;
-        var floorUsd = floor / floorCurrency.PerUsd;
+        var floor = ImpFloor.Of((decimal)imp.BidFloor, floorCurrency, ctx.BidCurrency);
         // First price: under the win-rate model when one is loaded and trusts this exchange, else the fixed factor.
         var rule = request.AuctionType == 1 ? BidPricingRule.Fixed : BidPricingRule.Value;
         ShadingPlan plan = default;
         var uniform = 0d;
-        if (rule == BidPricingRule.Fixed && ctx.WinRate is { } winRate && _firstPrice.TryPlan(winRate, ctx, imp, (double)floorUsd, out plan))
+        if (rule == BidPricingRule.Fixed && ctx.WinRate is { } winRate && _firstPrice.TryPlan(winRate, ctx, imp, (double)floor.Usd, out plan))
         {
             rule = BidPricingRule.Model;
             // One draw per imp: its creatives explore together or not at all, so they are compared alike.
@@ -281,11 +280,11 @@ internal sealed partial class BidEngine
             if (rule == BidPricingRule.Model)
             {
                 shaded = _firstPrice.Shader.Shade(plan, ValueCpm(ctx.Pctrs[i], campaign), (double)campaign.MaxCpmUsd, uniform);
-                price = shaded.IsBid ? BidPricing.InCurrency((decimal)shaded.Bid, floor, floorCurrency, ctx.BidCurrency) : 0;
+                price = shaded.IsBid ? BidPricing.InCurrency((decimal)shaded.Bid, floor, ctx.BidCurrency) : 0;
             }
             else
             {
-                price = BidPricing.Price(ctx.Pctrs[i], campaign.ValuePerClickUsd, campaign.MaxCpmUsd, request.AuctionType, _shading, floor, floorCurrency, ctx.BidCurrency);
+                price = BidPricing.Price(ctx.Pctrs[i], campaign.ValuePerClickUsd, campaign.MaxCpmUsd, request.AuctionType, _shading, floor, ctx.BidCurrency);
             }
 
             if (price == 0)
@@ -334,7 +333,7 @@ internal sealed partial class BidEngine
 
         var priced = new BidPriced(
             ValueCpm(ctx.Pctrs[best], creative.Campaign),
-            (double)floorUsd,
+            (double)floor.Usd,
             rule,
             bestShaded.Explored,
             rule == BidPricingRule.Model ? bestShaded.WinProbability : double.NaN);

@@ -50,21 +50,33 @@ internal static class BidPricing
         decimal shading,
         decimal floor,
         Currency floorCurrency,
+        Currency bidCurrency) =>
+        Price(pctr, valuePerClickUsd, maxCpmUsd, auctionType, shading, ImpFloor.Of(floor, floorCurrency, bidCurrency), bidCurrency);
+
+    /// <summary>
+    /// The price to bid in <paramref name="bidCurrency"/>, or 0 when the creative cannot clear the imp's floor
+    /// (converted once per imp, not once per creative).
+    /// </summary>
+    public static decimal Price(
+        double pctr,
+        decimal valuePerClickUsd,
+        decimal maxCpmUsd,
+        int auctionType,
+        decimal shading,
+        in ImpFloor floor,
         Currency bidCurrency)
     {
-        var floorUsd = floor / floorCurrency.PerUsd;
         var valueCpm = ExpectedValueCpm(pctr, valuePerClickUsd);
-        return InCurrency(BidUsd(valueCpm, auctionType, shading, floorUsd, maxCpmUsd), floor, floorCurrency, bidCurrency);
+        return InCurrency(BidUsd(valueCpm, auctionType, shading, floor.Usd, maxCpmUsd), floor, bidCurrency);
     }
 
     /// <summary>
     /// A bid of <paramref name="bidUsd"/> (CPM) in <paramref name="bidCurrency"/>, rounded down, or 0 when that does
-    /// not clear <paramref name="floor"/> (in <paramref name="floorCurrency"/>).
+    /// not clear the imp's floor.
     /// </summary>
-    public static decimal InCurrency(decimal bidUsd, decimal floor, Currency floorCurrency, Currency bidCurrency)
+    public static decimal InCurrency(decimal bidUsd, in ImpFloor floor, Currency bidCurrency)
     {
         var price = ToCurrency(bidUsd, bidCurrency);
-        var floorInBidCurrency = ReferenceEquals(floorCurrency, bidCurrency) ? floor : floor / floorCurrency.PerUsd * bidCurrency.PerUsd;
-        return price > 0 && price >= floorInBidCurrency ? price : 0;
+        return price > 0 && price >= floor.InBidCurrency ? price : 0;
     }
 }

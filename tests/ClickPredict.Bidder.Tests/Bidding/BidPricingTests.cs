@@ -38,4 +38,20 @@ public sealed class BidPricingTests
         Assert.Equal(2.7m, BidPricing.Price(0.03, 0.09m, 10m, 2, 0.8m, 0.9m, s_eur, Currency.Usd));
         Assert.Equal(0m, BidPricing.Price(0.03, 0.09m, 10m, 2, 0.8m, 2.5m, s_eur, Currency.Usd));
     }
+
+    [Fact]
+    public void ImpFloor_IsConvertedOnceIntoDollarsAndTheAnswersCurrency()
+    {
+        var gbp = new Currency("GBP", 0.8m);
+        var floor = ImpFloor.Of(0.9m, s_eur, gbp);
+        Assert.Equal(1m, floor.Usd);
+        Assert.Equal(0.8m, floor.InBidCurrency);
+
+        // In its own currency the floor is compared as the exchange gave it, with no round trip through dollars.
+        var yen = new Currency("JPY", 3m);
+        Assert.Equal(1m, ImpFloor.Of(1m, yen, yen).InBidCurrency);
+        var own = ImpFloor.Of(0.7m, s_eur, s_eur);
+        Assert.Equal(0.7m, own.InBidCurrency);
+        Assert.Equal(0.7m / 0.9m, own.Usd);
+    }
 }
