@@ -2,7 +2,8 @@ namespace ClickPredict.Bidder.Status;
 
 /// <summary>
 /// Lock-free counts of request durations in geometric bins (10 microseconds to about 10 seconds, 25%
-/// apart), enough to read p50 and p99 of a time bucket within a bin's width.
+/// apart), enough to read p50 and p99 of a time bucket within a bin's width. The counts are striped by
+/// processor (<see cref="StripedCounts"/>): the bidder's request threads record into it at once.
 /// </summary>
 internal sealed class LatencyHistogram
 {
@@ -11,23 +12,26 @@ internal sealed class LatencyHistogram
     private const double Ratio = 1.25;
     private static readonly double s_logRatio = Math.Log(Ratio);
 
-    private readonly long[] _counts = new long[Bins];
+    private readonly StripedCounts _counts = new(Bins);
 
     public void Record(double seconds)
     {
         var bin = seconds <= FirstUpperSeconds ? 0 : (int)Math.Ceiling(Math.Log(seconds / FirstUpperSeconds) / s_logRatio);
-        Interlocked.Increment(ref _counts[Math.Min(bin, Bins - 1)]);
+        _counts.Increment(Math.Min(bin, Bins - 1));
     }
 
-    public void Clear() => Array.Clear(_counts);
+    public void Clear() => _counts.Clear();
 
     /// <summary>The upper bound (seconds) of the bin holding quantile <paramref name="q"/>; NaN when empty.</summary>
     public double Quantile(double q)
     {
+        // One read of each bin: requests recorded meanwhile do not make the two passes disagree.
+        Span<long> counts = stackalloc long[Bins];
         long total = 0;
         for (var i = 0; i < Bins; i++)
         {
-            total += Volatile.Read(ref _counts[i]);
+            counts[i] = _counts.Read(i);
+            total += counts[i];
         }
 
         if (total == 0)
@@ -39,7 +43,7 @@ internal sealed class LatencyHistogram
         long seen = 0;
         for (var i = 0; i < Bins; i++)
         {
-            seen += Volatile.Read(ref _counts[i]);
+            seen += counts[i];
             if (seen >= rank)
             {
                 return UpperBound(i);

@@ -3,8 +3,11 @@ namespace ClickPredict.Bidder.Status;
 /// <summary>What happened in one time bucket: requests and their latency, bids, and the outcomes of the impressions won in it.</summary>
 internal sealed class StatusBucket
 {
-    private long _requests;
-    private long _bids;
+    private const int RequestSlot = 0;
+    private const int BidSlot = 1;
+
+    // Every request thread counts into the current bucket: striped, so the cores do not pass its line around.
+    private readonly StripedCounts _counts = new(2);
     private long _impressions;
     private long _clicks;
     private double _sumPctr;
@@ -15,9 +18,9 @@ internal sealed class StatusBucket
 
     public LatencyHistogram Latency { get; } = new();
 
-    public long Requests => Interlocked.Read(ref _requests);
+    public long Requests => _counts.Read(RequestSlot);
 
-    public long Bids => Interlocked.Read(ref _bids);
+    public long Bids => _counts.Read(BidSlot);
 
     public string? Model { get; private set; }
 
@@ -25,7 +28,8 @@ internal sealed class StatusBucket
     public void Reset(long epoch)
     {
         Epoch = epoch;
-        _requests = _bids = _impressions = _clicks = 0;
+        _counts.Clear();
+        _impressions = _clicks = 0;
         _sumPctr = _sumLogLoss = 0;
         Model = null;
         Latency.Clear();
@@ -33,14 +37,18 @@ internal sealed class StatusBucket
 
     public void Request(bool bid, double seconds, string? model)
     {
-        Interlocked.Increment(ref _requests);
+        _counts.Increment(RequestSlot);
         if (bid)
         {
-            Interlocked.Increment(ref _bids);
+            _counts.Increment(BidSlot);
         }
 
         Latency.Record(seconds);
-        Model = model;
+        // Written only when it changes (a swap): a store on every request would pass the line around as well.
+        if (!ReferenceEquals(Model, model))
+        {
+            Model = model;
+        }
     }
 
     /// <summary>Adds a labelled impression (callers hold the bucket's lock: doubles have no atomic add).</summary>
