@@ -39,21 +39,6 @@ internal static class BidPricing
         decimal.Round(usd * currency.PerUsd, Decimals, MidpointRounding.ToZero);
 
     /// <summary>
-    /// The price to bid in <paramref name="bidCurrency"/>, or 0 when the creative cannot clear the floor.
-    /// <paramref name="floor"/> is in <paramref name="floorCurrency"/>.
-    /// </summary>
-    public static decimal Price(
-        double pctr,
-        decimal valuePerClickUsd,
-        decimal maxCpmUsd,
-        int auctionType,
-        decimal shading,
-        decimal floor,
-        Currency floorCurrency,
-        Currency bidCurrency) =>
-        Price(pctr, valuePerClickUsd, maxCpmUsd, auctionType, shading, ImpFloor.Of(floor, floorCurrency, bidCurrency), bidCurrency);
-
-    /// <summary>
     /// The price to bid in <paramref name="bidCurrency"/>, or 0 when the creative cannot clear the imp's floor
     /// (converted once per imp, not once per creative).
     /// </summary>

@@ -17,26 +17,26 @@ public sealed class BidPricingTests
     [InlineData(1, 3.0, 0)] // floor above the value: no bid
     [InlineData(2, 3.0, 0)]
     public void Price_FollowsTheAuctionType(int auctionType, double floor, double expected) =>
-        Assert.Equal((decimal)expected, BidPricing.Price(0.03, 0.09m, 10m, auctionType, 0.8m, (decimal)floor, Currency.Usd, Currency.Usd));
+        Assert.Equal((decimal)expected, BidPricing.Price(0.03, 0.09m, 10m, auctionType, 0.8m, ImpFloor.Of((decimal)floor, Currency.Usd, Currency.Usd), Currency.Usd));
 
     [Fact]
     public void Price_NeverExceedsTheCampaignsMaxCpm()
     {
-        Assert.Equal(1.5m, BidPricing.Price(0.5, 1m, 1.5m, 2, 0.8m, 0m, Currency.Usd, Currency.Usd));
-        Assert.Equal(0m, BidPricing.Price(0.5, 1m, 1.5m, 2, 0.8m, 1.6m, Currency.Usd, Currency.Usd));
+        Assert.Equal(1.5m, BidPricing.Price(0.5, 1m, 1.5m, 2, 0.8m, ImpFloor.Of(0m, Currency.Usd, Currency.Usd), Currency.Usd));
+        Assert.Equal(0m, BidPricing.Price(0.5, 1m, 1.5m, 2, 0.8m, ImpFloor.Of(1.6m, Currency.Usd, Currency.Usd), Currency.Usd));
     }
 
     [Fact]
     public void Price_IsRoundedDownToFourDecimals() =>
-        Assert.Equal(1.2345m, BidPricing.Price(0.0123456789, 0.1m, 10m, 2, 0.8m, 0m, Currency.Usd, Currency.Usd));
+        Assert.Equal(1.2345m, BidPricing.Price(0.0123456789, 0.1m, 10m, 2, 0.8m, ImpFloor.Of(0m, Currency.Usd, Currency.Usd), Currency.Usd));
 
     [Fact]
     public void Price_ConvertsFloorsAndBids()
     {
         // 0.9 EUR floor is 1 USD; a 2.7 USD value bids 2.43 EUR.
-        Assert.Equal(2.43m, BidPricing.Price(0.03, 0.09m, 10m, 2, 0.8m, 0.9m, s_eur, s_eur));
-        Assert.Equal(2.7m, BidPricing.Price(0.03, 0.09m, 10m, 2, 0.8m, 0.9m, s_eur, Currency.Usd));
-        Assert.Equal(0m, BidPricing.Price(0.03, 0.09m, 10m, 2, 0.8m, 2.5m, s_eur, Currency.Usd));
+        Assert.Equal(2.43m, BidPricing.Price(0.03, 0.09m, 10m, 2, 0.8m, ImpFloor.Of(0.9m, s_eur, s_eur), s_eur));
+        Assert.Equal(2.7m, BidPricing.Price(0.03, 0.09m, 10m, 2, 0.8m, ImpFloor.Of(0.9m, s_eur, Currency.Usd), Currency.Usd));
+        Assert.Equal(0m, BidPricing.Price(0.03, 0.09m, 10m, 2, 0.8m, ImpFloor.Of(2.5m, s_eur, Currency.Usd), Currency.Usd));
     }
 
     [Fact]

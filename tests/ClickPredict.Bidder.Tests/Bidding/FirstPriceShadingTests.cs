@@ -81,7 +81,7 @@ public sealed class FirstPriceShadingTests
         SimBodies.Json(count, seed).Select(b => SimBodies.Edit(b, r => r["at"] = 1));
 
     private static decimal FixedPrice(BidEvent e, Campaign campaign) =>
-        BidPricing.Price(e.PCtr, campaign.ValuePerClickUsd, campaign.MaxCpmUsd, 1, 0.8m, (decimal)e.FloorCpmUsd, ClickPredict.Bidder.Bidding.Currency.Usd, ClickPredict.Bidder.Bidding.Currency.Usd);
+        BidPricing.Price(e.PCtr, campaign.ValuePerClickUsd, campaign.MaxCpmUsd, 1, 0.8m, ImpFloor.Of((decimal)e.FloorCpmUsd, ClickPredict.Bidder.Bidding.Currency.Usd, ClickPredict.Bidder.Bidding.Currency.Usd), ClickPredict.Bidder.Bidding.Currency.Usd);
 
     private static Campaign CampaignOf(InProcessBidder bidder, BidEvent e) =>
         bidder.Services.GetRequiredService<CampaignCatalog>().Campaigns.Single(c => c.Id == e.CampaignId);
@@ -168,7 +168,7 @@ public sealed class FirstPriceShadingTests
         {
             var campaign = CampaignOf(bidder, e);
             Assert.Equal((BidEvent.PricingValue, (double?)null), (e.Pricing, e.WinProbability));
-            Assert.Equal(BidPricing.Price(e.PCtr, campaign.ValuePerClickUsd, campaign.MaxCpmUsd, 2, 0.8m, (decimal)e.FloorCpmUsd, ClickPredict.Bidder.Bidding.Currency.Usd, ClickPredict.Bidder.Bidding.Currency.Usd), price);
+            Assert.Equal(BidPricing.Price(e.PCtr, campaign.ValuePerClickUsd, campaign.MaxCpmUsd, 2, 0.8m, ImpFloor.Of((decimal)e.FloorCpmUsd, ClickPredict.Bidder.Bidding.Currency.Usd, ClickPredict.Bidder.Bidding.Currency.Usd), ClickPredict.Bidder.Bidding.Currency.Usd), price);
         }
     }
 

@@ -36,7 +36,7 @@ internal static class ExpectedBids
         {
             pctrs[i] = Core.Calibration.CalibrationShift.Apply(pctrs[i], calibrationShift);
             var campaign = creatives[i].Campaign;
-            var price = BidPricing.Price(pctrs[i], campaign.ValuePerClickUsd, campaign.MaxCpmUsd, request.AuctionType, shading, (decimal)imp.BidFloor, Currency.Usd, Currency.Usd);
+            var price = BidPricing.Price(pctrs[i], campaign.ValuePerClickUsd, campaign.MaxCpmUsd, request.AuctionType, shading, ImpFloor.Of((decimal)imp.BidFloor, Currency.Usd, Currency.Usd), Currency.Usd);
             if (price > 0 && (best is null || price > best.Value.Item2 || (price == best.Value.Item2 && pctrs[i] > best.Value.Item3)))
             {
                 best = (creatives[i].Id, price, pctrs[i]);
