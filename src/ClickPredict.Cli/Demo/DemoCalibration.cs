@@ -9,13 +9,14 @@ namespace ClickPredict.Cli.Demo;
 /// <remarks>
 /// Why windows of at least 400 clicks: a window's mean served pCTR is known exactly, but its observed CTR is a count
 /// of clicks, whose relative standard error is about <c>1/sqrt(clicks)</c> (Poisson; the binomial's <c>sqrt(1 - CTR)</c>
-/// is 0.96 at the demo's 8%). A window is judged against a band of +-10%, so that error must be well under 10% for
+/// is 0.95 at the demo's 9%). A window is judged against a band of +-10%, so that error must be well under 10% for
 /// the judgement to be about the calibration and not the count: at 100 clicks it is 10%, and a perfectly calibrated
 /// model's window falls outside the band about a third of the time (<c>P(|Z| > 1)</c> = 0.32) by noise alone; at 400
 /// clicks it is 5%, half the band, and that chance is about 5% (<c>P(|Z| > 2)</c> = 0.046), while a window truly 20%
-/// off is judged inside 1-3% of the time (18-25% at 100 clicks). The price is time resolution: at the demo's 20-25
-/// clicks a second a window spans about four 5-second buckets, 20 s, and a recovery (from the start of the first window outside to the end of the first back
-/// inside) is at least two windows. <see cref="HundredClickWindows"/> keeps the 100-click figures for comparison.
+/// off is judged inside 1-4% of the time (13-18% at 100 clicks). The price is time resolution: at the demo's 20 or
+/// so clicks a second a window spans three to five 5-second buckets (15-25 s), and a recovery (from the start of the
+/// first window outside to the end of the first back inside) is at least two windows. <see cref="HundredClickWindows"/>
+/// keeps the 100-click figures for comparison.
 /// </remarks>
 internal sealed record DemoCalibration
 {
