@@ -1,6 +1,9 @@
+using System.CommandLine;
 using System.Text.Json;
+using ClickPredict.Cli.Calibration;
 using ClickPredict.Core.Calibration;
 using ClickPredict.Core.Data;
+using ClickPredict.Core.Features;
 using ClickPredict.Core.Model;
 
 namespace ClickPredict.Cli.Tests;
@@ -35,7 +38,7 @@ public class OnlineCalibrationTests
             {
                 if (reader.Count > skip)
                 {
-                    expected.Add(model.Predict(reader.Values), reader.Values, reader.Label, reader.Count);
+                    expected.Add(model.Predict(reader.Values), reader.Values, reader.Label, reader.Time?.ToUnixTimeMilliseconds() ?? reader.Count);
                 }
             }
         }
@@ -53,6 +56,28 @@ public class OnlineCalibrationTests
         Assert.Equal(root.GetProperty("rows").GetInt64(), windows.Sum(w => w.GetProperty("rows").GetInt64()));
         Assert.Equal(root.GetProperty("positives").GetInt64(), windows.Sum(w => w.GetProperty("clicks").GetInt64()));
         Assert.Equal(1000, windows[0].GetProperty("rows").GetInt64());
+    }
+
+    /// <summary>The trend flags reach the options (defaults: the trend on, no horizon); a negative horizon is refused by name.</summary>
+    [Fact]
+    public void Read_TrendFlags_SetTheTrendOptions()
+    {
+        var options = new OnlineCalibrationOptions();
+        var command = new RootCommand();
+        foreach (var option in options.All)
+        {
+            command.Options.Add(option);
+        }
+
+        var defaults = options.Read(command.Parse(["--online-calibration"]), FieldSchema.IPinYou)!;
+        Assert.True(defaults.Trend);
+        Assert.Equal(0, defaults.TrendHorizonSeconds);
+        var set = options.Read(command.Parse(["--online-calibration", "--calibration-trend", "false", "--calibration-trend-horizon", "5.25"]), FieldSchema.IPinYou)!;
+        Assert.False(set.Trend);
+        Assert.Equal(5.25, set.TrendHorizonSeconds);
+        Assert.Contains("--calibration-trend-horizon", command.Parse(["--online-calibration", "--calibration-trend-horizon", "-1"]).Errors.Select(e => e.Message).FirstOrDefault() ?? string.Empty, StringComparison.Ordinal);
+        var refused = Assert.Throws<CliException>(() => options.Read(command.Parse(["--calibration-trend", "false"]), FieldSchema.IPinYou));
+        Assert.Contains("--online-calibration", refused.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -21,6 +21,13 @@ internal sealed class OnlineCalibrationOptions
 
     public Option<double?> Shrinkage { get; } = CliOptions.Number("--calibration-evidence-shrinkage", "With --online-calibration: shrink each shift by its evidence, times max(0, 1 - k^2 var / shift^2): a shift within k standard errors of 0 stays 0 (default 2; 0: none)", 0, exclusive: false);
 
+    public Option<bool?> Trend { get; } = new("--calibration-trend")
+    {
+        Description = "With --online-calibration: project the global shift along its trend to the newest row, true or false (default true; false: the level alone, which lags by its mean age)",
+    };
+
+    public Option<double?> TrendHorizon { get; } = CliOptions.Number("--calibration-trend-horizon", "With --online-calibration and the trend: project this many seconds of event time beyond the newest row, as the trainer does over its label delay (default 0: each row is calibrated at once)", 0, exclusive: false);
+
     public Option<string?> Segments { get; } = new("--calibration-segments")
     {
         Description = "With --online-calibration: fields (comma-separated) whose values get a shift of their own on top of the global one",
@@ -28,7 +35,7 @@ internal sealed class OnlineCalibrationOptions
 
     public Option<int> Window { get; } = CliOptions.Count("--calibration-window", "With --online-calibration: rows per window of the calibration-over-time table", 2000);
 
-    public IEnumerable<Option> All => [Enabled, HalfLife, PriorClicks, Shrinkage, Segments, Window];
+    public IEnumerable<Option> All => [Enabled, HalfLife, PriorClicks, Shrinkage, Trend, TrendHorizon, Segments, Window];
 
     /// <summary>The calibration the command line asks for on <paramref name="schema"/>, or null without <c>--online-calibration</c>.</summary>
     public LiveCalibrationOptions? Read(ParseResult parsed, FieldSchema schema)
@@ -39,11 +46,13 @@ internal sealed class OnlineCalibrationOptions
         var segments = parsed.GetValue(Segments);
         var prior = parsed.GetValue(PriorClicks);
         var shrinkage = parsed.GetValue(Shrinkage);
+        var trend = parsed.GetValue(Trend);
+        var horizon = parsed.GetValue(TrendHorizon);
         if (!parsed.GetValue(Enabled))
         {
-            if (halfLife is not null || prior is not null || shrinkage is not null || segments is not null || parsed.GetResult(Window) is { Implicit: false })
+            if (halfLife is not null || prior is not null || shrinkage is not null || trend is not null || horizon is not null || segments is not null || parsed.GetResult(Window) is { Implicit: false })
             {
-                throw new CliException("--calibration-half-life, --calibration-prior-clicks, --calibration-evidence-shrinkage, --calibration-segments and --calibration-window tune --online-calibration; add it");
+                throw new CliException("--calibration-half-life, --calibration-prior-clicks, --calibration-evidence-shrinkage, --calibration-trend, --calibration-trend-horizon, --calibration-segments and --calibration-window tune --online-calibration; add it");
             }
 
             return null;
@@ -64,6 +73,8 @@ internal sealed class OnlineCalibrationOptions
             HalfLifeExamples = halfLife ?? defaults.HalfLifeExamples,
             PriorClicks = prior ?? defaults.PriorClicks,
             EvidenceShrinkage = shrinkage ?? defaults.EvidenceShrinkage,
+            Trend = trend ?? defaults.Trend,
+            TrendHorizonSeconds = horizon ?? defaults.TrendHorizonSeconds,
             SegmentFields = [.. fields.Distinct(StringComparer.Ordinal)],
         };
         var problems = options.Validate("--online-calibration", schema);

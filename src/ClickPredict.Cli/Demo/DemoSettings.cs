@@ -42,6 +42,17 @@ internal sealed record DemoSettings
     /// <summary>Half-life of the trainer's live calibration, in examples.</summary>
     public const int CalibrationHalfLifeExamples = 1000;
 
+    /// <summary>
+    /// How far beyond its newest example the trainer projects the calibration's trend
+    /// (<c>Trainer:Learner:Calibration:TrendHorizonSeconds</c>): the delay from an impression to the impressions its
+    /// label's calibration serves, all known here: the label delay (the click window the joiner waits), half the
+    /// recalibration interval (a calibration serves until the next) and half the bidder's registry poll.
+    /// </summary>
+    public double CalibrationTrendHorizonSeconds => LabelDelaySeconds + (RecalibrateIntervalSeconds / 2.0) + (RegistryPollMs / 2000.0);
+
+    /// <summary>How often the bidders look for a new model or calibration in the registry, milliseconds.</summary>
+    public const int RegistryPollMs = 500;
+
     /// <summary>Width of one point of the bidder's live series, seconds.</summary>
     public int BucketSeconds { get; init; } = 5;
 

@@ -114,7 +114,7 @@ internal sealed class DemoSystem : IAsyncDisposable
                 {
                     ["urls"] = url,
                     ["Bidder:PublicBaseUrl"] = url,
-                    ["Registry:PollIntervalMs"] = "500",
+                    ["Registry:PollIntervalMs"] = Invariant(DemoSettings.RegistryPollMs),
                     ["Status:BucketSeconds"] = Invariant(settings.BucketSeconds),
                     ["Status:LabelDelaySeconds"] = Invariant(settings.LabelDelaySeconds),
                     ["Notices:HmacKey"] = hmacKey,
@@ -155,6 +155,7 @@ internal sealed class DemoSystem : IAsyncDisposable
                 ["RetrainPolicy:MinWindowExamples"] = "500",
                 ["Trainer:Learner:Calibration:Enabled"] = "true",
                 ["Trainer:Learner:Calibration:HalfLifeExamples"] = Invariant(DemoSettings.CalibrationHalfLifeExamples),
+                ["Trainer:Learner:Calibration:TrendHorizonSeconds"] = Invariant(settings.CalibrationTrendHorizonSeconds),
                 ["RetrainPolicy:RecalibrateIntervalSeconds"] = Invariant(settings.RecalibrateIntervalSeconds),
                 ["RetrainPolicy:RecalibrateMinExamples"] = "200",
                 ["Trainer:WinRate:RegistryPath"] = WinRateRegistryIn(directory),
@@ -306,6 +307,8 @@ internal sealed class DemoSystem : IAsyncDisposable
     }
 
     private static string Invariant(int value) => value.ToString(CultureInfo.InvariantCulture);
+
+    private static string Invariant(double value) => value.ToString("R", CultureInfo.InvariantCulture);
 
     private static void TryDelete(string directory)
     {

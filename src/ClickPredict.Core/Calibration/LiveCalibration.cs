@@ -41,6 +41,11 @@ public sealed class LiveCalibration
     private double _clicks;
     private double _expected;
     private double _variance;
+    private double _timeSum;
+    private double _latestTime = double.NaN;
+    private double _smoothedShift = double.NaN;
+    private double _smoothedTime = double.NaN;
+    private double _stepFactor;
     private double _weight;
     private double _lossLive;
     private double _lossServing;
@@ -77,24 +82,40 @@ public sealed class LiveCalibration
     /// <summary>Clicks among them.</summary>
     public long Clicks { get; private set; }
 
-    /// <summary>The global shift now (logit units).</summary>
-    public double GlobalShift => Clamp(Shrink(_clicks, _expected, _variance, _options.PriorClicks, _options.EvidenceShrinkage));
+    /// <summary>
+    /// The global shift to serve (logit units): the level shrunk by its evidence and, with <see cref="LiveCalibrationOptions.Trend"/>,
+    /// projected along its trend to the newest example's time plus <see cref="LiveCalibrationOptions.TrendHorizonSeconds"/>
+    /// (when the impressions it serves are). <see cref="Observe"/> scores each example with the shift projected to the
+    /// newest example only (horizon 0), the calibration as it stood for that example, so the recent log losses the
+    /// publication gate compares are not charged for a horizon meant for later impressions.
+    /// </summary>
+    public double GlobalShift => Clamp(LevelShift + TrendShift);
+
+    /// <summary>The level alone: the shrunk shift of the decayed sums, whose lag is their mean age.</summary>
+    public double LevelShift => Shrink(_clicks, _expected, _variance, _options.PriorClicks, _options.EvidenceShrinkage);
+
+    /// <summary>
+    /// What the trend adds to the level (0 without <see cref="LiveCalibrationOptions.Trend"/>, while the level is 0, or
+    /// while the trend is within its noise): the slope <c>(s1 - s2) / (t1 - t2)</c> times <c>t* - t1</c>, where
+    /// <c>s1</c> is the unshrunk level and <c>t1</c> the mean event time of its decayed sums (weighted as they weigh
+    /// pCTR), <c>s2</c> and <c>t2</c> the same smoothed once more with the same decay, and <c>t*</c> the newest example's
+    /// time plus the horizon. Under a shift moving linearly in time <c>s1 = s(t1)</c> and <c>s2 = s(t2)</c> (a decayed
+    /// mean of a linear function is its value at the mean time), so the projection has no lag; the difference
+    /// <c>s1 - s2</c> is shrunk by its evidence like the level, its variance when the model is calibrated and nothing
+    /// moves being half the level's (the difference of once- and twice-smoothed white noise).
+    /// </summary>
+    public double TrendShift => Trended(_options.TrendHorizonSeconds);
 
     /// <summary>
     /// The shift <c>ln((clicks + prior) / (expected + prior))</c>, multiplied by <c>max(0, 1 - k² v / shift²)</c> with
     /// <c>v = variance / (expected + prior)²</c>, the shift's variance when the predictions are calibrated (k = 0: unshrunk).
     /// </summary>
-    public static double Shrink(double clicks, double expected, double variance, double prior, double k)
-    {
-        var shift = Math.Log((clicks + prior) / (expected + prior));
-        if (k == 0 || shift == 0)
-        {
-            return shift;
-        }
+    public static double Shrink(double clicks, double expected, double variance, double prior, double k) =>
+        Shrink(Math.Log((clicks + prior) / (expected + prior)), variance / Square(expected + prior), k);
 
-        var noise = variance / ((expected + prior) * (expected + prior));
-        return shift * Math.Max(0, 1 - (k * k * noise / (shift * shift)));
-    }
+    /// <summary><paramref name="shift"/> times <c>max(0, 1 - k² noise / shift²)</c>: 0 within k standard errors (<c>sqrt(noise)</c>) of 0.</summary>
+    public static double Shrink(double shift, double noise, double k) =>
+        k == 0 || shift == 0 ? shift : shift * Math.Max(0, 1 - (k * k * noise / (shift * shift)));
 
     /// <summary>Recent (decayed) observed clicks over the model's predicted clicks; NaN before any example.</summary>
     public double ObservedOverPredicted => _expected > 0 ? _clicks / _expected : double.NaN;
@@ -136,7 +157,7 @@ public sealed class LiveCalibration
 
         var tick = _options.HalfLifeExamples > 0 ? _count++ : timeUnixMs / 1000.0;
         Decay(tick);
-        var global = GlobalShift;
+        var global = ShiftNow();
         var q = CalibrationShift.Apply(p, Clamp(global + SegmentShifts(values, tick, find: true)));
         var label = clicked ? 1.0 : 0.0;
         _weight += 1;
@@ -146,6 +167,7 @@ public sealed class LiveCalibration
         _clicks += label;
         _expected += p;
         _variance += p * (1 - p);
+        Smooth(p, timeUnixMs / 1000.0);
         var shifted = CalibrationShift.Apply(p, global);
         for (var i = 0; i < _found.Length; i++)
         {
@@ -205,8 +227,8 @@ public sealed class LiveCalibration
     {
         _segments.Clear();
         Array.Clear(_segmentCounts);
-        _clicks = _expected = _variance = _weight = _lossLive = _lossServing = _lossRaw = 0;
-        _tick = double.NaN;
+        _clicks = _expected = _variance = _timeSum = _weight = _lossLive = _lossServing = _lossRaw = 0;
+        _tick = _latestTime = _smoothedShift = _smoothedTime = double.NaN;
         _count = 0;
         Examples = Clicks = 0;
         Serving = CalibrationShift.Identity(_schema);
@@ -224,6 +246,10 @@ public sealed class LiveCalibration
         DecayedClicks = _clicks,
         Expected = _expected,
         Variance = _variance,
+        TimeSum = _timeSum,
+        LatestTime = _latestTime,
+        SmoothedShift = _smoothedShift,
+        SmoothedTime = _smoothedTime,
         Weight = _weight,
         LossLive = _lossLive,
         LossServing = _lossServing,
@@ -254,6 +280,10 @@ public sealed class LiveCalibration
         _clicks = state.DecayedClicks;
         _expected = state.Expected;
         _variance = state.Variance;
+        _timeSum = double.IsNaN(state.SmoothedShift) ? double.NaN : state.TimeSum;
+        _latestTime = state.LatestTime;
+        _smoothedShift = state.SmoothedShift;
+        _smoothedTime = state.SmoothedTime;
         _weight = state.Weight;
         _lossLive = state.LossLive;
         _lossServing = state.LossServing;
@@ -274,14 +304,71 @@ public sealed class LiveCalibration
 
     private double Clamp(double shift) => Math.Clamp(shift, -_options.MaxShift, _options.MaxShift);
 
+    private static double Square(double x) => x * x;
+
+    /// <summary>The trend's part of the shift projected <paramref name="horizon"/> seconds beyond the newest example (see <see cref="TrendShift"/>).</summary>
+    private double Trended(double horizon)
+    {
+        if (!_options.Trend || double.IsNaN(_smoothedShift) || LevelShift == 0)
+        {
+            return 0;
+        }
+
+        var meanTime = _timeSum / _expected;
+        var span = meanTime - _smoothedTime;
+        if (!(span > 0))
+        {
+            return 0;
+        }
+
+        var difference = Shrink(LevelLogRatio() - _smoothedShift, (_variance / 2) / Square(_expected + _options.PriorClicks), _options.EvidenceShrinkage);
+        return difference * (_latestTime + horizon - meanTime) / span;
+    }
+
+    /// <summary>The global shift projected to the newest example (horizon 0): what each observed example is scored with.</summary>
+    private double ShiftNow() => Clamp(LevelShift + Trended(0));
+
+    /// <summary>The unshrunk level <c>ln((C + a) / (E + a))</c>.</summary>
+    private double LevelLogRatio() => Math.Log((_clicks + _options.PriorClicks) / (_expected + _options.PriorClicks));
+
+    /// <summary>
+    /// Adds the example's event time (seconds) to the decayed time sum (weighted by its pCTR, as <c>E</c> is), then
+    /// smooths the level and its mean time once more with this step's decay factor (the first example starts both).
+    /// </summary>
+    private void Smooth(double p, double seconds)
+    {
+        // A checkpoint from before the trend has no time sum: its examples are taken as this one's time.
+        _timeSum = (double.IsNaN(_timeSum) ? (_expected - p) * seconds : _timeSum) + (p * seconds);
+        _latestTime = double.IsNaN(_latestTime) ? seconds : Math.Max(_latestTime, seconds);
+        if (!(_expected > 0))
+        {
+            return;
+        }
+
+        var level = LevelLogRatio();
+        var meanTime = _timeSum / _expected;
+        if (double.IsNaN(_smoothedShift))
+        {
+            _smoothedShift = level;
+            _smoothedTime = meanTime;
+            return;
+        }
+
+        _smoothedShift = (_stepFactor * _smoothedShift) + ((1 - _stepFactor) * level);
+        _smoothedTime = (_stepFactor * _smoothedTime) + ((1 - _stepFactor) * meanTime);
+    }
+
     private void Decay(double tick)
     {
+        _stepFactor = 1;
         if (!double.IsNaN(_tick) && tick > _tick)
         {
             var factor = Math.Pow(0.5, (tick - _tick) / _halfLife);
+            _stepFactor = factor;
             _clicks *= factor;
             _expected *= factor;
             _variance *= factor * factor;
+            _timeSum *= factor;
             _weight *= factor;
             _lossLive *= factor;
             _lossServing *= factor;

@@ -29,6 +29,23 @@ public sealed record LiveCalibrationOptions
     public double EvidenceShrinkage { get; init; } = 2;
 
     /// <summary>
+    /// <c>Trend</c>: project the global shift along its trend (level plus trend, double exponential smoothing of the
+    /// shift and of its mean event time, see <see cref="LiveCalibration.TrendShift"/>) rather than serve the level,
+    /// whose decayed sums lag the rate by their mean age (about 1.44 half-lives). Only a shift the clicks support
+    /// (level not 0) is projected, and only by a trend beyond <c>EvidenceShrinkage</c> standard errors of its own
+    /// noise, so a calibrated model is left alone as without it. Default true.
+    /// </summary>
+    public bool Trend { get; init; } = true;
+
+    /// <summary>
+    /// <c>TrendHorizonSeconds</c>: with <c>Trend</c>, project this much event time beyond the newest example: the
+    /// delay from an example's impression to the impressions the published calibration serves (the label's
+    /// attribution window, half the recalibration interval, the bidder's registry poll). 0 offline, where each row
+    /// is calibrated at once. Default 0.
+    /// </summary>
+    public double TrendHorizonSeconds { get; init; }
+
+    /// <summary>
     /// <c>SegmentFields</c>: fields (of the model's schema) whose values get a shift of their own on top of
     /// the global one, e.g. <c>adexchange</c> or <c>imp.banner.size</c>. Empty: the global shift only. Default empty.
     /// </summary>
@@ -64,6 +81,12 @@ public sealed record LiveCalibrationOptions
         if (EvidenceShrinkage > 10)
         {
             failures.Add($"{prefix}:{nameof(EvidenceShrinkage)} must be at most 10 (standard errors), but was {Format(EvidenceShrinkage)}.");
+        }
+
+        NonNegative(prefix, nameof(TrendHorizonSeconds), TrendHorizonSeconds, failures);
+        if (TrendHorizonSeconds > 86_400)
+        {
+            failures.Add($"{prefix}:{nameof(TrendHorizonSeconds)} must be at most 86400 (a day), but was {Format(TrendHorizonSeconds)}.");
         }
 
         if (MaxSegments is < 1 or > 100_000)

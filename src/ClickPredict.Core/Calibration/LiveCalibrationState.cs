@@ -28,6 +28,18 @@ public sealed record LiveCalibrationState
 
     public double Variance { get; init; }
 
+    /// <summary>The decayed sum of pCTR times event time (seconds): over <see cref="Expected"/>, the level's mean time.</summary>
+    public double TimeSum { get; init; }
+
+    /// <summary>The newest example's event time, seconds (NaN before any).</summary>
+    public double LatestTime { get; init; } = double.NaN;
+
+    /// <summary>The level smoothed once more (the trend's second smoothing; NaN before any example, or in a checkpoint from before it).</summary>
+    public double SmoothedShift { get; init; } = double.NaN;
+
+    /// <summary>The level's mean time smoothed once more.</summary>
+    public double SmoothedTime { get; init; } = double.NaN;
+
     public double Weight { get; init; }
 
     public double LossLive { get; init; }

@@ -26,6 +26,19 @@ public sealed class LearnerCalibrationOptions
     public double EvidenceShrinkage { get; set; } = s_defaults.EvidenceShrinkage;
 
     /// <summary>
+    /// <c>Trainer:Learner:Calibration:Trend</c>: project the global shift along its trend to the newest example (level
+    /// plus trend) rather than serve the level, which lags the rate by its mean age. Default true.
+    /// </summary>
+    public bool Trend { get; set; } = s_defaults.Trend;
+
+    /// <summary>
+    /// <c>Trainer:Learner:Calibration:TrendHorizonSeconds</c>: with <c>Trend</c>, project this much further: the delay from
+    /// an example's impression to the impressions the published calibration serves (the attribution window, half the
+    /// recalibration interval, the bidder's registry poll). Default 0.
+    /// </summary>
+    public double TrendHorizonSeconds { get; set; } = s_defaults.TrendHorizonSeconds;
+
+    /// <summary>
     /// <c>Trainer:Learner:Calibration:SegmentFields</c>: request fields (e.g. <c>exchange</c>, <c>device.type</c>)
     /// whose values get a shift of their own; the bidder applies segments of request fields only. Default none.
     /// </summary>
@@ -47,6 +60,8 @@ public sealed class LearnerCalibrationOptions
         HalfLifeSeconds = HalfLifeSeconds,
         PriorClicks = PriorClicks,
         EvidenceShrinkage = EvidenceShrinkage,
+        Trend = Trend,
+        TrendHorizonSeconds = TrendHorizonSeconds,
         SegmentFields = SegmentFields,
         SegmentPriorClicks = SegmentPriorClicks,
         MaxSegments = MaxSegments,
