@@ -89,7 +89,7 @@ public sealed class LiveCalibration
     /// newest example only (horizon 0), the calibration as it stood for that example, so the recent log losses the
     /// publication gate compares are not charged for a horizon meant for later impressions.
     /// </summary>
-    public double GlobalShift => Clamp(LevelShift + TrendShift);
+    public double GlobalShift => Shift(_options.TrendHorizonSeconds);
 
     /// <summary>The level alone: the shrunk shift of the decayed sums, whose lag is their mean age.</summary>
     public double LevelShift => Shrink(_clicks, _expected, _variance, _options.PriorClicks, _options.EvidenceShrinkage);
@@ -104,7 +104,7 @@ public sealed class LiveCalibration
     /// <c>s1 - s2</c> is shrunk by its evidence like the level, its variance when the model is calibrated and nothing
     /// moves being half the level's (the difference of once- and twice-smoothed white noise).
     /// </summary>
-    public double TrendShift => Trended(_options.TrendHorizonSeconds);
+    public double TrendShift => Trended(_options.TrendHorizonSeconds, LevelLogRatio(), LevelShift);
 
     /// <summary>
     /// The shift <c>ln((clicks + prior) / (expected + prior))</c>, multiplied by <c>max(0, 1 - k² v / shift²)</c> with
@@ -157,7 +157,7 @@ public sealed class LiveCalibration
 
         var tick = _options.HalfLifeExamples > 0 ? _count++ : timeUnixMs / 1000.0;
         Decay(tick);
-        var global = ShiftNow();
+        var global = Shift(0);
         var q = CalibrationShift.Apply(p, Clamp(global + SegmentShifts(values, tick, find: true)));
         var label = clicked ? 1.0 : 0.0;
         _weight += 1;
@@ -306,10 +306,24 @@ public sealed class LiveCalibration
 
     private static double Square(double x) => x * x;
 
-    /// <summary>The trend's part of the shift projected <paramref name="horizon"/> seconds beyond the newest example (see <see cref="TrendShift"/>).</summary>
-    private double Trended(double horizon)
+    /// <summary>
+    /// The global shift projected <paramref name="horizon"/> seconds beyond the newest example, clamped: horizon 0 is
+    /// what each observed example is scored with. The level's log ratio is taken once and serves both the level and its trend.
+    /// </summary>
+    private double Shift(double horizon)
     {
-        if (!_options.Trend || double.IsNaN(_smoothedShift) || LevelShift == 0)
+        var raw = LevelLogRatio();
+        var level = Shrink(raw, _variance / Square(_expected + _options.PriorClicks), _options.EvidenceShrinkage);
+        return Clamp(level + Trended(horizon, raw, level));
+    }
+
+    /// <summary>
+    /// The trend's part of the shift projected <paramref name="horizon"/> seconds beyond the newest example (see
+    /// <see cref="TrendShift"/>), given the unshrunk level <paramref name="raw"/> and the shrunk one <paramref name="level"/>.
+    /// </summary>
+    private double Trended(double horizon, double raw, double level)
+    {
+        if (!_options.Trend || double.IsNaN(_smoothedShift) || level == 0)
         {
             return 0;
         }
@@ -321,12 +335,9 @@ public sealed class LiveCalibration
             return 0;
         }
 
-        var difference = Shrink(LevelLogRatio() - _smoothedShift, (_variance / 2) / Square(_expected + _options.PriorClicks), _options.EvidenceShrinkage);
+        var difference = Shrink(raw - _smoothedShift, (_variance / 2) / Square(_expected + _options.PriorClicks), _options.EvidenceShrinkage);
         return difference * (_latestTime + horizon - meanTime) / span;
     }
-
-    /// <summary>The global shift projected to the newest example (horizon 0): what each observed example is scored with.</summary>
-    private double ShiftNow() => Clamp(LevelShift + Trended(0));
 
     /// <summary>The unshrunk level <c>ln((C + a) / (E + a))</c>.</summary>
     private double LevelLogRatio() => Math.Log((_clicks + _options.PriorClicks) / (_expected + _options.PriorClicks));
