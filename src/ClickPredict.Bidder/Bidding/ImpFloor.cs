@@ -1,10 +1,10 @@
 namespace ClickPredict.Bidder.Bidding;
 
 /// <summary>
-/// An imp's floor (CPM) as the exchange gave it, in US dollars and in the answer's currency: converted once
-/// per imp, then compared with each creative's price.
+/// An imp's floor (CPM) in US dollars and in the answer's currency: converted once per imp from the currency
+/// the exchange gave it in, then compared with each creative's price.
 /// </summary>
-internal readonly record struct ImpFloor(decimal Amount, Currency Currency, decimal Usd, decimal InBidCurrency)
+internal readonly record struct ImpFloor(decimal Usd, decimal InBidCurrency)
 {
     public static ImpFloor Of(decimal amount, Currency currency, Currency bidCurrency)
     {
@@ -12,6 +12,6 @@ internal readonly record struct ImpFloor(decimal Amount, Currency Currency, deci
         ArgumentNullException.ThrowIfNull(bidCurrency);
         var usd = amount / currency.PerUsd;
         var inBidCurrency = ReferenceEquals(currency, bidCurrency) ? amount : usd * bidCurrency.PerUsd;
-        return new ImpFloor(amount, currency, usd, inBidCurrency);
+        return new ImpFloor(usd, inBidCurrency);
     }
 }

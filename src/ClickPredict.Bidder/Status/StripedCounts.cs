@@ -50,8 +50,7 @@ internal sealed class StripedCounts
     /// <summary>The count of <paramref name="slot"/>: the sum of its stripes.</summary>
     public long Read(int slot)
     {
-        ArgumentOutOfRangeException.ThrowIfNegative(slot);
-        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(slot, Slots);
+        CheckSlot(slot);
         long total = 0;
         for (var stripe = 0; stripe < Stripes; stripe++)
         {
@@ -65,8 +64,13 @@ internal sealed class StripedCounts
 
     private int Index(int slot)
     {
+        CheckSlot(slot);
+        return LongsPerLine + ((Thread.GetCurrentProcessorId() & _stripeMask) * _stride) + slot;
+    }
+
+    private void CheckSlot(int slot)
+    {
         ArgumentOutOfRangeException.ThrowIfNegative(slot);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(slot, Slots);
-        return LongsPerLine + ((Thread.GetCurrentProcessorId() & _stripeMask) * _stride) + slot;
     }
 }
