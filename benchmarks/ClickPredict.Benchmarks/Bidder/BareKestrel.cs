@@ -69,25 +69,19 @@ internal static class BareKestrel
         }
 
         var request = pool.Get();
-        var parsed = false;
         try
         {
             BidRequestParser.Parse(read.Buffer, request);
-            parsed = true;
         }
         catch (BidRequestException)
         {
             http.Response.StatusCode = 400;
+            return;
         }
         finally
         {
             reader.AdvanceTo(read.Buffer.End);
             pool.Return(request);
-        }
-
-        if (!parsed)
-        {
-            return;
         }
 
         if (answer is null)
