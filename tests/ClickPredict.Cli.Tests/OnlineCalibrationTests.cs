@@ -80,6 +80,24 @@ public class OnlineCalibrationTests
         Assert.Contains("--online-calibration", refused.Message, StringComparison.Ordinal);
     }
 
+    /// <summary>The shrinkage-history flag reaches the options (default 10 half-lives; 0 turns it off); a negative one is refused by name, and without --online-calibration at all.</summary>
+    [Fact]
+    public void Read_ShrinkageHistoryFlag_SetsTheHistory()
+    {
+        var options = new OnlineCalibrationOptions();
+        var command = new RootCommand();
+        foreach (var option in options.All)
+        {
+            command.Options.Add(option);
+        }
+
+        Assert.Equal(10, options.Read(command.Parse(["--online-calibration"]), FieldSchema.IPinYou)!.ShrinkageHistoryHalfLives);
+        Assert.Equal(0, options.Read(command.Parse(["--online-calibration", "--calibration-shrinkage-history", "0"]), FieldSchema.IPinYou)!.ShrinkageHistoryHalfLives);
+        Assert.Contains("--calibration-shrinkage-history", command.Parse(["--online-calibration", "--calibration-shrinkage-history", "-1"]).Errors.Select(e => e.Message).FirstOrDefault() ?? string.Empty, StringComparison.Ordinal);
+        var refused = Assert.Throws<CliException>(() => options.Read(command.Parse(["--calibration-shrinkage-history", "3"]), FieldSchema.IPinYou));
+        Assert.Contains("--online-calibration", refused.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Evaluate_TuningWithoutOnlineCalibration_IsRefused()
     {

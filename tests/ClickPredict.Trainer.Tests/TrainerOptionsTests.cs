@@ -42,6 +42,8 @@ public class TrainerOptionsTests
     [InlineData("Trainer:Learner:Calibration:HalfLifeExamples", "-1")]
     [InlineData("Trainer:Learner:Calibration:PriorClicks", "0")]
     [InlineData("Trainer:Learner:Calibration:MaxShift", "0")]
+    [InlineData("Trainer:Learner:Calibration:ShrinkageHistoryHalfLives", "-1")]
+    [InlineData("Trainer:Learner:Calibration:ShrinkageHistoryHalfLives", "5000")]
     [InlineData("Trainer:Learner:Calibration:MaxSegments", "0")]
     [InlineData("Trainer:Learner:Calibration:SegmentFields:0", "no.such.field")]
     [InlineData("Trainer:Learner:Calibration:SegmentFields:0", "creative.id")]

@@ -21,6 +21,8 @@ internal sealed class OnlineCalibrationOptions
 
     public Option<double?> Shrinkage { get; } = CliOptions.Number("--calibration-evidence-shrinkage", "With --online-calibration: shrink each shift by its evidence, times max(0, 1 - k^2 var / shift^2): a shift within k standard errors of 0 stays 0 (default 2; 0: none)", 0, exclusive: false);
 
+    public Option<double?> ShrinkageHistory { get; } = CliOptions.Number("--calibration-shrinkage-history", "With --online-calibration: judge each shift also against the shifts needed over this many half-lives before it (the prior's variance from history; default 10; 0: the shift's own value only)", 0, exclusive: false);
+
     public Option<bool?> Trend { get; } = new("--calibration-trend")
     {
         Description = "With --online-calibration: project the global shift along its trend to the newest row, true or false (default true; false: the level alone, which lags by its mean age)",
@@ -35,7 +37,7 @@ internal sealed class OnlineCalibrationOptions
 
     public Option<int> Window { get; } = CliOptions.Count("--calibration-window", "With --online-calibration: rows per window of the calibration-over-time table", 2000);
 
-    public IEnumerable<Option> All => [Enabled, HalfLife, PriorClicks, Shrinkage, Trend, TrendHorizon, Segments, Window];
+    public IEnumerable<Option> All => [Enabled, HalfLife, PriorClicks, Shrinkage, ShrinkageHistory, Trend, TrendHorizon, Segments, Window];
 
     /// <summary>The calibration the command line asks for on <paramref name="schema"/>, or null without <c>--online-calibration</c>.</summary>
     public LiveCalibrationOptions? Read(ParseResult parsed, FieldSchema schema)
@@ -46,13 +48,14 @@ internal sealed class OnlineCalibrationOptions
         var segments = parsed.GetValue(Segments);
         var prior = parsed.GetValue(PriorClicks);
         var shrinkage = parsed.GetValue(Shrinkage);
+        var history = parsed.GetValue(ShrinkageHistory);
         var trend = parsed.GetValue(Trend);
         var horizon = parsed.GetValue(TrendHorizon);
         if (!parsed.GetValue(Enabled))
         {
-            if (halfLife is not null || prior is not null || shrinkage is not null || trend is not null || horizon is not null || segments is not null || parsed.GetResult(Window) is { Implicit: false })
+            if (halfLife is not null || prior is not null || shrinkage is not null || history is not null || trend is not null || horizon is not null || segments is not null || parsed.GetResult(Window) is { Implicit: false })
             {
-                throw new CliException("--calibration-half-life, --calibration-prior-clicks, --calibration-evidence-shrinkage, --calibration-trend, --calibration-trend-horizon, --calibration-segments and --calibration-window tune --online-calibration; add it");
+                throw new CliException("--calibration-half-life, --calibration-prior-clicks, --calibration-evidence-shrinkage, --calibration-shrinkage-history, --calibration-trend, --calibration-trend-horizon, --calibration-segments and --calibration-window tune --online-calibration; add it");
             }
 
             return null;
@@ -73,6 +76,7 @@ internal sealed class OnlineCalibrationOptions
             HalfLifeExamples = halfLife ?? defaults.HalfLifeExamples,
             PriorClicks = prior ?? defaults.PriorClicks,
             EvidenceShrinkage = shrinkage ?? defaults.EvidenceShrinkage,
+            ShrinkageHistoryHalfLives = history ?? defaults.ShrinkageHistoryHalfLives,
             Trend = trend ?? defaults.Trend,
             TrendHorizonSeconds = horizon ?? defaults.TrendHorizonSeconds,
             SegmentFields = [.. fields.Distinct(StringComparer.Ordinal)],

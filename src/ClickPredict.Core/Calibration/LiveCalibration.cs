@@ -22,6 +22,12 @@ namespace ClickPredict.Core.Calibration;
 /// predictions nor reorders rows over time; a shift the clicks clearly support is kept almost whole (at 10
 /// standard errors, 96% of it with k = 2). With k = 1 this is the empirical-Bayes posterior mean of the shift
 /// under a normal prior around 0 whose variance is estimated from the shift itself (<c>s² - v</c>).</para>
+/// <para>With <c>ShrinkageHistoryHalfLives</c> the prior's variance is also estimated from history: <c>τ²</c>, the decayed
+/// mean of <c>s² - v</c> over that many half-lives, kept when a new champion starts (how far this stream's models have
+/// needed shifting is a property of the market, not of one model). The shift is then multiplied by
+/// <c>max(0, 1 - k² v / max(s², τ² + v))</c>: as above when the history is calibrated (<c>τ²</c> about 0, so a
+/// calibrated model is still left alone), and a shift of a size the stream has kept needing is kept in part even
+/// while it is within k standard errors, which matters most right after a new champion starts from few examples.</para>
 /// <para>It is one object with one code path wherever calibration runs: <see cref="Training.OnlineTrainer"/>
 /// (the trainer service and <c>retrain-sim</c>) owns one for the serving model, and the progressive modes of
 /// <c>clickpredict evaluate</c> and <c>backtest</c> (<see cref="ProgressiveCalibration"/>) drive one over a
@@ -45,6 +51,11 @@ public sealed class LiveCalibration
     private double _latestTime = double.NaN;
     private double _smoothedShift = double.NaN;
     private double _smoothedTime = double.NaN;
+    private double _levelHistorySum;
+    private double _levelHistoryWeight;
+    private double _trendHistorySum;
+    private double _trendHistoryWeight;
+    private double _historyStepFactor;
     private double _stepFactor;
     private double _weight;
     private double _lossLive;
@@ -92,7 +103,16 @@ public sealed class LiveCalibration
     public double GlobalShift => Shift(_options.TrendHorizonSeconds);
 
     /// <summary>The level alone: the shrunk shift of the decayed sums, whose lag is their mean age.</summary>
-    public double LevelShift => Shrink(_clicks, _expected, _variance, _options.PriorClicks, _options.EvidenceShrinkage);
+    public double LevelShift => ShrinkLevel(LevelLogRatio());
+
+    /// <summary>
+    /// The level's prior variance <c>τ²</c> estimated from history (the decayed mean of <c>shift² - v</c>, at least 0;
+    /// 0 without <see cref="LiveCalibrationOptions.ShrinkageHistoryHalfLives"/> or before any example).
+    /// </summary>
+    public double LevelPriorVariance => PriorVariance(_levelHistorySum, _levelHistoryWeight);
+
+    /// <summary>The same for the trend's difference <c>s1 - s2</c>.</summary>
+    public double TrendPriorVariance => PriorVariance(_trendHistorySum, _trendHistoryWeight);
 
     /// <summary>
     /// What the trend adds to the level (0 without <see cref="LiveCalibrationOptions.Trend"/>, while the level is 0, or
@@ -116,6 +136,14 @@ public sealed class LiveCalibration
     /// <summary><paramref name="shift"/> times <c>max(0, 1 - k² noise / shift²)</c>: 0 within k standard errors (<c>sqrt(noise)</c>) of 0.</summary>
     public static double Shrink(double shift, double noise, double k) =>
         k == 0 || shift == 0 ? shift : shift * Math.Max(0, 1 - (k * k * noise / (shift * shift)));
+
+    /// <summary>
+    /// <paramref name="shift"/> times <c>max(0, 1 - k² noise / max(shift², priorVariance + noise))</c>: shrunk against the
+    /// larger of its own square and its expected square under a prior of variance <paramref name="priorVariance"/>
+    /// (never more than <see cref="Shrink(double, double, double)"/>, which it equals while <c>shift²</c> is the larger).
+    /// </summary>
+    public static double Shrink(double shift, double noise, double k, double priorVariance) =>
+        k == 0 || shift == 0 ? shift : shift * Math.Max(0, 1 - (k * k * noise / Math.Max(shift * shift, priorVariance + noise)));
 
     /// <summary>Recent (decayed) observed clicks over the model's predicted clicks; NaN before any example.</summary>
     public double ObservedOverPredicted => _expected > 0 ? _clicks / _expected : double.NaN;
@@ -227,6 +255,7 @@ public sealed class LiveCalibration
     {
         _segments.Clear();
         Array.Clear(_segmentCounts);
+        // The shrinkage's history stays: it describes the stream, not the model (see the remarks).
         _clicks = _expected = _variance = _timeSum = _weight = _lossLive = _lossServing = _lossRaw = 0;
         _tick = _latestTime = _smoothedShift = _smoothedTime = double.NaN;
         _count = 0;
@@ -254,6 +283,10 @@ public sealed class LiveCalibration
         LossLive = _lossLive,
         LossServing = _lossServing,
         LossRaw = _lossRaw,
+        LevelHistorySum = _levelHistorySum,
+        LevelHistoryWeight = _levelHistoryWeight,
+        TrendHistorySum = _trendHistorySum,
+        TrendHistoryWeight = _trendHistoryWeight,
         Segments = [.. _segments.Values.Select(s => new LiveCalibrationSegmentState
         {
             Field = s.Field,
@@ -288,6 +321,10 @@ public sealed class LiveCalibration
         _lossLive = state.LossLive;
         _lossServing = state.LossServing;
         _lossRaw = state.LossRaw;
+        _levelHistorySum = state.LevelHistorySum;
+        _levelHistoryWeight = state.LevelHistoryWeight;
+        _trendHistorySum = state.TrendHistorySum;
+        _trendHistoryWeight = state.TrendHistoryWeight;
         foreach (var saved in state.Segments)
         {
             var slot = _schema.TryGetField(saved.Field, out var field) ? Array.IndexOf(_segmentFields, field.Index) : -1;
@@ -313,7 +350,7 @@ public sealed class LiveCalibration
     private double Shift(double horizon)
     {
         var raw = LevelLogRatio();
-        var level = Shrink(raw, _variance / Square(_expected + _options.PriorClicks), _options.EvidenceShrinkage);
+        var level = ShrinkLevel(raw);
         return Clamp(level + Trended(horizon, raw, level));
     }
 
@@ -335,16 +372,40 @@ public sealed class LiveCalibration
             return 0;
         }
 
-        var difference = Shrink(raw - _smoothedShift, (_variance / 2) / Square(_expected + _options.PriorClicks), _options.EvidenceShrinkage);
+        var difference = Shrink(raw - _smoothedShift, LevelNoise() / 2, _options.EvidenceShrinkage, TrendPriorVariance);
         return difference * (_latestTime + horizon - meanTime) / span;
     }
 
     /// <summary>The unshrunk level <c>ln((C + a) / (E + a))</c>.</summary>
     private double LevelLogRatio() => Math.Log((_clicks + _options.PriorClicks) / (_expected + _options.PriorClicks));
 
+    /// <summary>The level's variance if the model were calibrated, <c>v = V / (E + a)²</c>.</summary>
+    private double LevelNoise() => _variance / Square(_expected + _options.PriorClicks);
+
+    /// <summary>The level <paramref name="raw"/> shrunk by its evidence (against its history's prior variance when kept).</summary>
+    private double ShrinkLevel(double raw) => Shrink(raw, LevelNoise(), _options.EvidenceShrinkage, LevelPriorVariance);
+
+    private double PriorVariance(double sum, double weight) =>
+        _options.ShrinkageHistoryHalfLives > 0 && weight > 0 ? Math.Max(0, sum / weight) : 0;
+
+    /// <summary>Adds this example's squared level and trend difference, less their noise, to the decayed history (with it on).</summary>
+    private void Remember(double level, double difference, double noise)
+    {
+        if (!(_options.ShrinkageHistoryHalfLives > 0))
+        {
+            return;
+        }
+
+        _levelHistorySum = (_historyStepFactor * _levelHistorySum) + ((level * level) - noise);
+        _levelHistoryWeight = (_historyStepFactor * _levelHistoryWeight) + 1;
+        _trendHistorySum = (_historyStepFactor * _trendHistorySum) + ((difference * difference) - (noise / 2));
+        _trendHistoryWeight = (_historyStepFactor * _trendHistoryWeight) + 1;
+    }
+
     /// <summary>
     /// Adds the example's event time (seconds) to the decayed time sum (weighted by its pCTR, as <c>E</c> is), then
-    /// smooths the level and its mean time once more with this step's decay factor (the first example starts both).
+    /// smooths the level and its mean time once more with this step's decay factor (the first example starts both), and
+    /// adds both to the shrinkage's history.
     /// </summary>
     private void Smooth(double p, double seconds)
     {
@@ -362,20 +423,24 @@ public sealed class LiveCalibration
         {
             _smoothedShift = level;
             _smoothedTime = meanTime;
-            return;
+        }
+        else
+        {
+            _smoothedShift = (_stepFactor * _smoothedShift) + ((1 - _stepFactor) * level);
+            _smoothedTime = (_stepFactor * _smoothedTime) + ((1 - _stepFactor) * meanTime);
         }
 
-        _smoothedShift = (_stepFactor * _smoothedShift) + ((1 - _stepFactor) * level);
-        _smoothedTime = (_stepFactor * _smoothedTime) + ((1 - _stepFactor) * meanTime);
+        Remember(level, level - _smoothedShift, LevelNoise());
     }
 
     private void Decay(double tick)
     {
-        _stepFactor = 1;
+        _stepFactor = _historyStepFactor = 1;
         if (!double.IsNaN(_tick) && tick > _tick)
         {
             var factor = Math.Pow(0.5, (tick - _tick) / _halfLife);
             _stepFactor = factor;
+            _historyStepFactor = _options.ShrinkageHistoryHalfLives > 0 ? Math.Pow(0.5, (tick - _tick) / (_halfLife * _options.ShrinkageHistoryHalfLives)) : 1;
             _clicks *= factor;
             _expected *= factor;
             _variance *= factor * factor;

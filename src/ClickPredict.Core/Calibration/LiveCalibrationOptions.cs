@@ -29,6 +29,17 @@ public sealed record LiveCalibrationOptions
     public double EvidenceShrinkage { get; init; } = 2;
 
     /// <summary>
+    /// <c>ShrinkageHistoryHalfLives</c>: with <c>EvidenceShrinkage</c>, judge a shift also against the shifts this stream has
+    /// needed lately, not only against its own value: the shrinkage divides by <c>max(shift², τ² + v)</c> instead of
+    /// <c>shift²</c>, where <c>τ²</c> is the decayed mean of <c>shift² - v</c> over this many half-lives, kept across
+    /// champions (the empirical-Bayes prior variance of the shift, estimated from history rather than from the one value).
+    /// A calibrated stream has <c>τ²</c> near 0 and is shrunk as without it; one whose models keep needing shifts of some
+    /// size gets a small shift of that kind kept (in part) instead of zeroed, and never more shrinkage than without it.
+    /// 0: the shift's own value only. Default 10.
+    /// </summary>
+    public double ShrinkageHistoryHalfLives { get; init; } = 10;
+
+    /// <summary>
     /// <c>Trend</c>: project the global shift along its trend (level plus trend, double exponential smoothing of the
     /// shift and of its mean event time, see <see cref="LiveCalibration.TrendShift"/>) rather than serve the level,
     /// whose decayed sums lag the rate by their mean age (about 1.44 half-lives). Only a shift the clicks support
@@ -81,6 +92,12 @@ public sealed record LiveCalibrationOptions
         if (EvidenceShrinkage > 10)
         {
             failures.Add($"{prefix}:{nameof(EvidenceShrinkage)} must be at most 10 (standard errors), but was {Format(EvidenceShrinkage)}.");
+        }
+
+        NonNegative(prefix, nameof(ShrinkageHistoryHalfLives), ShrinkageHistoryHalfLives, failures);
+        if (ShrinkageHistoryHalfLives > 1000)
+        {
+            failures.Add($"{prefix}:{nameof(ShrinkageHistoryHalfLives)} must be at most 1000 (half-lives), but was {Format(ShrinkageHistoryHalfLives)}.");
         }
 
         NonNegative(prefix, nameof(TrendHorizonSeconds), TrendHorizonSeconds, failures);

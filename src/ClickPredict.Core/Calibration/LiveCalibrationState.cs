@@ -48,5 +48,17 @@ public sealed record LiveCalibrationState
 
     public double LossRaw { get; init; }
 
+    /// <summary>Decayed sum of <c>shift² - v</c> of the global level over the shrinkage history (kept across champions; 0 in older checkpoints).</summary>
+    public double LevelHistorySum { get; init; }
+
+    /// <summary>Decayed count of the examples in <see cref="LevelHistorySum"/>.</summary>
+    public double LevelHistoryWeight { get; init; }
+
+    /// <summary>The same for the trend's difference (<c>d² - v/2</c>).</summary>
+    public double TrendHistorySum { get; init; }
+
+    /// <summary>Decayed count of the examples in <see cref="TrendHistorySum"/>.</summary>
+    public double TrendHistoryWeight { get; init; }
+
     public IReadOnlyList<LiveCalibrationSegmentState> Segments { get; init; } = [];
 }

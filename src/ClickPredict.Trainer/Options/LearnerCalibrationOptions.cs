@@ -26,6 +26,13 @@ public sealed class LearnerCalibrationOptions
     public double EvidenceShrinkage { get; set; } = s_defaults.EvidenceShrinkage;
 
     /// <summary>
+    /// <c>Trainer:Learner:Calibration:ShrinkageHistoryHalfLives</c>: judge a shift also against the shifts the champions
+    /// have needed over this many half-lives (kept across champions), so a shift of a size the market keeps needing is not
+    /// zeroed as noise; a calibrated stream is shrunk as without it (0: the shift's own value only). Default 10.
+    /// </summary>
+    public double ShrinkageHistoryHalfLives { get; set; } = s_defaults.ShrinkageHistoryHalfLives;
+
+    /// <summary>
     /// <c>Trainer:Learner:Calibration:Trend</c>: project the global shift along its trend to the newest example (level
     /// plus trend) rather than serve the level, which lags the rate by its mean age. Default true.
     /// </summary>
@@ -60,6 +67,7 @@ public sealed class LearnerCalibrationOptions
         HalfLifeSeconds = HalfLifeSeconds,
         PriorClicks = PriorClicks,
         EvidenceShrinkage = EvidenceShrinkage,
+        ShrinkageHistoryHalfLives = ShrinkageHistoryHalfLives,
         Trend = Trend,
         TrendHorizonSeconds = TrendHorizonSeconds,
         SegmentFields = SegmentFields,

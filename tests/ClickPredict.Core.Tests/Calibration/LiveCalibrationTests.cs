@@ -5,7 +5,7 @@ using ClickPredict.Core.Model;
 
 namespace ClickPredict.Core.Tests.Calibration;
 
-public class LiveCalibrationTests
+public partial class LiveCalibrationTests
 {
     private static readonly FieldSchema s_schema = FieldSchema.IPinYou;
     private static readonly int s_exchange = s_schema.GetField("adexchange").Index;
