@@ -18,7 +18,7 @@ public class DemoTests
     public void Demo_ShortRun_PublishesSwapsAndLiveLogLossMovesTowardsTheBestPossible()
     {
         using var directory = new TempDirectory();
-        var output = CliRunner.Ok("demo", "--duration", "50s", "--qps", "250", "--retrain-interval", "10", "--dir", directory.Path, "--json");
+        var output = CliRunner.Ok("demo", "--duration", "50s", "--qps", "250", "--retrain-interval", "10", "--label-delay", "3", "--dir", directory.Path, "--json");
         var summary = JsonSerializer.Deserialize(output, DemoJsonContext.Default.DemoSummary)!;
 
         Assert.False(summary.Interrupted);
@@ -47,6 +47,7 @@ public class DemoTests
         Assert.Contains(decisions, d => d.Reasons.Contains("trigger recalibrate"));
         // A 50 s run may not reach one window of 400 clicks; the 100-click figures beside them have some.
         Assert.NotNull(summary.LiveCalibration);
+        Assert.Equal(3, summary.LiveCalibration.LabelDelaySeconds);
         Assert.All(summary.LiveCalibration.Windows, w => Assert.True(w.Clicks >= DemoCalibration.MinClicks && w.Calibration > 0));
         var hundred = summary.LiveCalibration.HundredClickWindows!;
         Assert.NotEmpty(hundred.Windows);
@@ -96,6 +97,8 @@ public class DemoTests
     [InlineData("--restart-bidder-at", "0%", "--restart-bidder-at")]
     [InlineData("--restart-bidder-at", "100%", "--restart-bidder-at")]
     [InlineData("--restart-bidder-at", "half", "--restart-bidder-at")]
+    [InlineData("--label-delay", "0", "--label-delay")]
+    [InlineData("--label-delay", "601", "--label-delay")]
     public void Demo_BadOption_OneErrorLineAndUsageExit(string option, string value, string named)
     {
         var (exit, output, error) = CliRunner.Run("demo", option, value);

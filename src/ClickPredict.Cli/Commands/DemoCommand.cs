@@ -40,6 +40,14 @@ internal static class DemoCommand
             $"Seconds between the trainer's scheduled retrains (default {DemoSettings.DefaultRetrainIntervalSeconds}; with --drift {DemoSettings.DriftRetrainIntervalSeconds}: retrains rare and recalibrations frequent, as in production, to show calibration between retrains)",
             defaults.RetrainIntervalSeconds);
         var recalibrate = CliOptions.Count("--recalibrate-interval", "Seconds between the trainer's recalibrate-only rounds (live calibration published between retrains; 0: none)", defaults.RecalibrateIntervalSeconds, minimum: 0);
+        var labelDelay = CliOptions.Count("--label-delay", "Seconds a win's click is waited for (the bidder's label delay and the joiner's attribution window); the simulated user clicks at once, so this is a margin for the click's trip through HTTP and Kafka, and part of the lag of every correction learned from clicks", defaults.LabelDelaySeconds);
+        labelDelay.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int>() > 600)
+            {
+                result.AddError("--label-delay must be at most 600 (seconds)");
+            }
+        });
         var json = new Option<bool>("--json") { Description = "No live view: print the summary as one JSON object at the end" };
         var bidders = CliOptions.Count("--bidders", "Bidders behind the simulated exchange (each on its own port, one broker); the exchange spreads requests over them, sends each win notice to any of them and replays 1% to another", defaults.Bidders);
         bidders.Validators.Add(result =>
@@ -60,6 +68,7 @@ internal static class DemoCommand
             duration, qps, drift, seed, directory, interval, bidders, budget, restart, json,
         };
         command.Options.Add(recalibrate);
+        command.Options.Add(labelDelay);
         command.SetAction(async (parsed, cancellationToken) =>
         {
             var settings = new DemoSettings
@@ -73,6 +82,7 @@ internal static class DemoCommand
                     ? parsed.GetValue(interval)
                     : DemoSettings.DriftRetrainIntervalSeconds,
                 RecalibrateIntervalSeconds = parsed.GetValue(recalibrate),
+                LabelDelaySeconds = parsed.GetValue(labelDelay),
                 Bidders = parsed.GetValue(bidders),
                 BudgetUsd = parsed.GetValue(budget) is { } usd ? decimal.Round((decimal)usd, 6) : null,
                 RestartBidderAt = parsed.GetValue(restart),

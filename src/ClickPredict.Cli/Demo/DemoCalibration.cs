@@ -35,6 +35,9 @@ internal sealed record DemoCalibration
 
     public int HalfLifeExamples { get; init; }
 
+    /// <summary>How long a win's click was waited for (the bidder's label delay and the joiner's attribution window), seconds: part of every correction's lag.</summary>
+    public int LabelDelaySeconds { get; init; }
+
     /// <summary>Clicks each window pools at least (<see cref="MinClicks"/>; <see cref="HundredClicks"/> in <see cref="HundredClickWindows"/>).</summary>
     public int MinClicksPerWindow { get; init; }
 
@@ -159,6 +162,7 @@ internal sealed record DemoCalibration
             OpenExcursionSeconds = leftAt is { } open && end is { } last ? last - open : null,
             RetrainIntervalSeconds = settings.RetrainIntervalSeconds,
             RecalibrateIntervalSeconds = settings.RecalibrateIntervalSeconds,
+            LabelDelaySeconds = settings.LabelDelaySeconds,
             HalfLifeExamples = DemoSettings.CalibrationHalfLifeExamples,
             MinClicksPerWindow = minClicks,
             Windows = windows,

@@ -24,10 +24,15 @@ namespace ClickPredict.Core.Calibration;
 /// under a normal prior around 0 whose variance is estimated from the shift itself (<c>s² - v</c>).</para>
 /// <para>With <c>ShrinkageHistoryHalfLives</c> the prior's variance is also estimated from history: <c>τ²</c>, the decayed
 /// mean of <c>s² - v</c> over that many half-lives, kept when a new champion starts (how far this stream's models have
-/// needed shifting is a property of the market, not of one model). The shift is then multiplied by
-/// <c>max(0, 1 - k² v / max(s², τ² + v))</c>: as above when the history is calibrated (<c>τ²</c> about 0, so a
-/// calibrated model is still left alone), and a shift of a size the stream has kept needing is kept in part even
-/// while it is within k standard errors, which matters most right after a new champion starts from few examples.</para>
+/// needed shifting is a property of the market, not of one model). The shift is then multiplied by the larger of the
+/// factor above and the empirical-Bayes posterior factor <c>e / (e + v)</c> under a prior of variance
+/// <c>e = τ² - (k² - 1) v</c>: the history's variance less a margin for its own estimation error, so that the history
+/// counts only once the shifts it saw have a mean square beyond <c>k² v</c>, the same bar a single shift must clear.
+/// A calibrated stream (<c>τ²</c> about 0) is shrunk as without it; in a market whose models keep needing shifts
+/// well beyond the noise, a shift still within k standard errors of 0 is kept nearly whole instead of zeroed, which
+/// matters most right after a new champion starts from few examples. A history that spans less than its horizon
+/// counts in proportion to its span; the trend's slope is judged by its own value only (after a step, the history of
+/// the level would otherwise let the slope's noise through for ten half-lives).</para>
 /// <para>It is one object with one code path wherever calibration runs: <see cref="Training.OnlineTrainer"/>
 /// (the trainer service and <c>retrain-sim</c>) owns one for the serving model, and the progressive modes of
 /// <c>clickpredict evaluate</c> and <c>backtest</c> (<see cref="ProgressiveCalibration"/>) drive one over a
@@ -53,8 +58,8 @@ public sealed class LiveCalibration
     private double _smoothedTime = double.NaN;
     private double _levelHistorySum;
     private double _levelHistoryWeight;
-    private double _trendHistorySum;
-    private double _trendHistoryWeight;
+    private double _historyStart = double.NaN;
+    private double _historyLatest = double.NaN;
     private double _historyStepFactor;
     private double _stepFactor;
     private double _weight;
@@ -106,13 +111,24 @@ public sealed class LiveCalibration
     public double LevelShift => ShrinkLevel(LevelLogRatio());
 
     /// <summary>
-    /// The level's prior variance <c>τ²</c> estimated from history (the decayed mean of <c>shift² - v</c>, at least 0;
-    /// 0 without <see cref="LiveCalibrationOptions.ShrinkageHistoryHalfLives"/> or before any example).
+    /// The level's prior variance <c>τ²</c> estimated from history: the decayed mean of <c>shift² - v</c> (at least 0),
+    /// times the share of its horizon the history spans so far (a history of one or two half-lives holds too few
+    /// independent shifts to tell a market that needs shifting from noise). 0 without
+    /// <see cref="LiveCalibrationOptions.ShrinkageHistoryHalfLives"/> or before any example.
     /// </summary>
-    public double LevelPriorVariance => PriorVariance(_levelHistorySum, _levelHistoryWeight);
+    public double LevelPriorVariance
+    {
+        get
+        {
+            var horizon = _halfLife * _options.ShrinkageHistoryHalfLives;
+            if (!(horizon > 0) || !(_levelHistoryWeight > 0) || double.IsNaN(_historyStart))
+            {
+                return 0;
+            }
 
-    /// <summary>The same for the trend's difference <c>s1 - s2</c>.</summary>
-    public double TrendPriorVariance => PriorVariance(_trendHistorySum, _trendHistoryWeight);
+            return Math.Max(0, _levelHistorySum / _levelHistoryWeight) * Math.Min(1, (_historyLatest - _historyStart) / horizon);
+        }
+    }
 
     /// <summary>
     /// What the trend adds to the level (0 without <see cref="LiveCalibrationOptions.Trend"/>, while the level is 0, or
@@ -138,12 +154,22 @@ public sealed class LiveCalibration
         k == 0 || shift == 0 ? shift : shift * Math.Max(0, 1 - (k * k * noise / (shift * shift)));
 
     /// <summary>
-    /// <paramref name="shift"/> times <c>max(0, 1 - k² noise / max(shift², priorVariance + noise))</c>: shrunk against the
-    /// larger of its own square and its expected square under a prior of variance <paramref name="priorVariance"/>
-    /// (never more than <see cref="Shrink(double, double, double)"/>, which it equals while <c>shift²</c> is the larger).
+    /// <paramref name="shift"/> times the larger of <c>1 - k² noise / shift²</c> (<see cref="Shrink(double, double, double)"/>)
+    /// and <c>e / (e + noise)</c>, the posterior factor under a prior of variance <c>e = priorVariance - (k² - 1) noise</c>
+    /// (0 while that is not above 0), and at least 0: never more shrinkage than by the shift's own value. Without a prior
+    /// variance (0) it is the shift's own rule.
     /// </summary>
-    public static double Shrink(double shift, double noise, double k, double priorVariance) =>
-        k == 0 || shift == 0 ? shift : shift * Math.Max(0, 1 - (k * k * noise / Math.Max(shift * shift, priorVariance + noise)));
+    public static double Shrink(double shift, double noise, double k, double priorVariance)
+    {
+        if (k == 0 || shift == 0 || !(priorVariance > 0))
+        {
+            return Shrink(shift, noise, k);
+        }
+
+        var excess = priorVariance - ((k * k) - 1) * noise;
+        var prior = excess > 0 ? excess / (excess + noise) : 0;
+        return shift * Math.Max(Math.Max(0, 1 - (k * k * noise / (shift * shift))), prior);
+    }
 
     /// <summary>Recent (decayed) observed clicks over the model's predicted clicks; NaN before any example.</summary>
     public double ObservedOverPredicted => _expected > 0 ? _clicks / _expected : double.NaN;
@@ -285,8 +311,8 @@ public sealed class LiveCalibration
         LossRaw = _lossRaw,
         LevelHistorySum = _levelHistorySum,
         LevelHistoryWeight = _levelHistoryWeight,
-        TrendHistorySum = _trendHistorySum,
-        TrendHistoryWeight = _trendHistoryWeight,
+        HistoryStart = _historyStart,
+        HistoryLatest = _historyLatest,
         Segments = [.. _segments.Values.Select(s => new LiveCalibrationSegmentState
         {
             Field = s.Field,
@@ -323,8 +349,8 @@ public sealed class LiveCalibration
         _lossRaw = state.LossRaw;
         _levelHistorySum = state.LevelHistorySum;
         _levelHistoryWeight = state.LevelHistoryWeight;
-        _trendHistorySum = state.TrendHistorySum;
-        _trendHistoryWeight = state.TrendHistoryWeight;
+        _historyStart = state.HistoryStart;
+        _historyLatest = state.HistoryLatest;
         foreach (var saved in state.Segments)
         {
             var slot = _schema.TryGetField(saved.Field, out var field) ? Array.IndexOf(_segmentFields, field.Index) : -1;
@@ -372,7 +398,7 @@ public sealed class LiveCalibration
             return 0;
         }
 
-        var difference = Shrink(raw - _smoothedShift, LevelNoise() / 2, _options.EvidenceShrinkage, TrendPriorVariance);
+        var difference = Shrink(raw - _smoothedShift, LevelNoise() / 2, _options.EvidenceShrinkage);
         return difference * (_latestTime + horizon - meanTime) / span;
     }
 
@@ -385,27 +411,24 @@ public sealed class LiveCalibration
     /// <summary>The level <paramref name="raw"/> shrunk by its evidence (against its history's prior variance when kept).</summary>
     private double ShrinkLevel(double raw) => Shrink(raw, LevelNoise(), _options.EvidenceShrinkage, LevelPriorVariance);
 
-    private double PriorVariance(double sum, double weight) =>
-        _options.ShrinkageHistoryHalfLives > 0 && weight > 0 ? Math.Max(0, sum / weight) : 0;
-
-    /// <summary>Adds this example's squared level and trend difference, less their noise, to the decayed history (with it on).</summary>
-    private void Remember(double level, double difference, double noise)
+    /// <summary>Adds this example's squared level, less its noise, to the decayed history (with it on).</summary>
+    private void Remember(double level, double noise)
     {
         if (!(_options.ShrinkageHistoryHalfLives > 0))
         {
             return;
         }
 
+        _historyStart = double.IsNaN(_historyStart) ? _tick : _historyStart;
+        _historyLatest = _tick;
         _levelHistorySum = (_historyStepFactor * _levelHistorySum) + ((level * level) - noise);
         _levelHistoryWeight = (_historyStepFactor * _levelHistoryWeight) + 1;
-        _trendHistorySum = (_historyStepFactor * _trendHistorySum) + ((difference * difference) - (noise / 2));
-        _trendHistoryWeight = (_historyStepFactor * _trendHistoryWeight) + 1;
     }
 
     /// <summary>
     /// Adds the example's event time (seconds) to the decayed time sum (weighted by its pCTR, as <c>E</c> is), then
     /// smooths the level and its mean time once more with this step's decay factor (the first example starts both), and
-    /// adds both to the shrinkage's history.
+    /// adds the level to the shrinkage's history.
     /// </summary>
     private void Smooth(double p, double seconds)
     {
@@ -430,7 +453,7 @@ public sealed class LiveCalibration
             _smoothedTime = (_stepFactor * _smoothedTime) + ((1 - _stepFactor) * meanTime);
         }
 
-        Remember(level, level - _smoothedShift, LevelNoise());
+        Remember(level, LevelNoise());
     }
 
     private void Decay(double tick)

@@ -30,11 +30,12 @@ public sealed record LiveCalibrationOptions
 
     /// <summary>
     /// <c>ShrinkageHistoryHalfLives</c>: with <c>EvidenceShrinkage</c>, judge a shift also against the shifts this stream has
-    /// needed lately, not only against its own value: the shrinkage divides by <c>max(shift², τ² + v)</c> instead of
-    /// <c>shift²</c>, where <c>τ²</c> is the decayed mean of <c>shift² - v</c> over this many half-lives, kept across
-    /// champions (the empirical-Bayes prior variance of the shift, estimated from history rather than from the one value).
-    /// A calibrated stream has <c>τ²</c> near 0 and is shrunk as without it; one whose models keep needing shifts of some
-    /// size gets a small shift of that kind kept (in part) instead of zeroed, and never more shrinkage than without it.
+    /// needed lately, not only against its own value: <c>τ²</c>, the decayed mean of <c>shift² - v</c> over this many
+    /// half-lives, kept across champions, is the empirical-Bayes prior variance of the shift estimated from history rather
+    /// than from the one value; once the history's mean square shift is beyond <c>k² v</c> (the bar a single shift must
+    /// clear), the shift keeps at least <c>e / (e + v)</c> of itself, <c>e = τ² - (k² - 1) v</c>. A calibrated stream has
+    /// <c>τ²</c> near 0 and is shrunk as without it; one whose models keep needing shifts well beyond the noise gets a
+    /// small shift kept nearly whole instead of zeroed, and never more shrinkage than without it.
     /// 0: the shift's own value only. Default 10.
     /// </summary>
     public double ShrinkageHistoryHalfLives { get; init; } = 10;

